@@ -1,0 +1,124 @@
+import type { Command } from "commander";
+import { pino } from "pino";
+import { startSimAgents } from "../../agent/run.js";
+import { Buffer } from "node:buffer";
+import { NatsBus } from "../../adapters/bus/nats.js";
+import { ConfigError } from "../../core/errors.js";
+import { wallClock } from "../../service/clock.js";
+import { loadConfig } from "../../service/config.js";
+import { startService } from "../../service/serve.js";
+import { loadWorld } from "../../service/world.js";
+
+interface ServeOptions {
+  config?: string;
+  world: string;
+  nats?: string;
+  overlay?: string;
+  port?: number;
+  dryRun?: boolean;
+  approve?: boolean;
+  record?: string;
+}
+
+/** Stops `stop` on SIGTERM/SIGINT (graceful drain), then exits. */
+function onSignals(stop: () => Promise<void>, log: (msg: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const handler = (sig: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log(`${sig}: draining`);
+      void stop().finally(resolve);
+    };
+    process.once("SIGTERM", () => handler("SIGTERM"));
+    process.once("SIGINT", () => handler("SIGINT"));
+  });
+}
+
+function overridesOf(opts: { nats?: string; overlay?: string }): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (opts.nats !== undefined) o.nats = { servers: opts.nats.split(",") };
+  if (opts.overlay !== undefined) o.overlay = opts.overlay;
+  return o;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("run the adaptation service: take agents' reports over NATS, infer, predict, decide, and apply plans through the agents")
+    .option("--config <file>", "configuration file (JSON); VADAPT_* environment variables override it (docs/service.md)")
+    .requiredOption("--world <file>", "the overlay: hosts, VMs (MACs, hosts), links (JSON, as a trace header)")
+    .option("--nats <urls>", "NATS server URL(s), comma-separated")
+    .option("--overlay <name>", "overlay (tenant) name: the subject namespace vadapt.<overlay>.*")
+    .option("--port <n>", "HTTP port for /metrics, /healthz, /plans (0: any free port)", (v) => Number.parseInt(v, 10))
+    .option("--dry-run", "recommend only: publish plans, apply none")
+    .option("--approve", "wait for a human to approve each plan (vadapt approve <plan-id>)")
+    .option("--record <file>", "record every accepted report as a trace (replay it with vadapt plan)")
+    .action(async (opts: ServeOptions) => {
+      if (opts.dryRun === true && opts.approve === true) throw new ConfigError("options", ["--dry-run and --approve exclude each other"]);
+      const o = overridesOf(opts);
+      if (opts.port !== undefined) o.http = { port: opts.port };
+      if (opts.dryRun === true) o.mode = "dry-run";
+      if (opts.approve === true) o.mode = "approve";
+      const config = loadConfig(opts.config, process.env, o);
+      const logger = pino({ level: config.log.level });
+      const service = await startService({ config, world: loadWorld(opts.world), logger, recordPath: opts.record });
+      await onSignals(() => service.stop(), (m) => logger.info(m));
+    });
+
+  program
+    .command("agent")
+    .description("run host agents: report traffic, load and links over NATS and execute plan actions (simulated hosts; the Linux overlay driver plugs in the same way)")
+    .option("--config <file>", "configuration file (JSON), as for serve")
+    .requiredOption("--sim <world>", "a simulated overlay (world JSON with the application's demands)")
+    .option("--host <ids>", "run agents only for these hosts (comma-separated; default: all hosts of the world)")
+    .option("--nats <urls>", "NATS server URL(s), comma-separated")
+    .option("--overlay <name>", "overlay (tenant) name")
+    .option("--user <name>", "NATS user (with --pass)")
+    .option("--pass <secret>", "NATS password")
+    .option("--action-delay-ms <ms>", "simulated time each action takes", (v) => Number.parseInt(v, 10), 0)
+    .action(async (opts: { config?: string; sim: string; host?: string; nats?: string; overlay?: string; user?: string; pass?: string; actionDelayMs: number }) => {
+      const config = loadConfig(opts.config, process.env, overridesOf(opts));
+      const logger = pino({ level: config.log.level });
+      const world = loadWorld(opts.sim);
+      const hosts = opts.host?.split(",");
+      const unknown = hosts?.filter((h) => !world.hosts.some((x) => x.id === h)) ?? [];
+      if (unknown.length > 0) throw new ConfigError("--host", unknown.map((h) => `unknown host '${h}' (not in ${opts.sim})`));
+      const user = opts.user;
+      const pass = opts.pass;
+      const handle = await startSimAgents({
+        world,
+        overlay: config.overlay,
+        servers: config.nats.servers,
+        intervalMs: config.intervalMs,
+        ...(hosts !== undefined ? { hosts } : {}),
+        ...(user !== undefined && pass !== undefined ? { credentials: () => ({ user, pass }) } : {}),
+        logger,
+        clock: wallClock,
+        actionDelayMs: opts.actionDelayMs,
+      });
+      logger.info({ hosts: [...handle.agents.keys()], overlay: config.overlay }, "agents started");
+      await onSignals(() => handle.stop(), (m) => logger.info(m));
+    });
+
+  program
+    .command("approve")
+    .description("approve (or --reject) a plan that a service in --approve mode is waiting on")
+    .argument("<plan-id>", "the plan's id (in the service's log, /plans, or the vadapt.<overlay>.plan subject)")
+    .option("--reject", "reject the plan instead")
+    .option("--config <file>", "configuration file (JSON), as for serve")
+    .option("--nats <urls>", "NATS server URL(s), comma-separated")
+    .option("--overlay <name>", "overlay (tenant) name")
+    .action(async (planId: string, opts: { reject?: boolean; config?: string; nats?: string; overlay?: string }) => {
+      const config = loadConfig(opts.config, process.env, overridesOf(opts));
+      const bus = await NatsBus.connect({ servers: config.nats.servers, user: config.nats.user, pass: config.nats.pass, token: config.nats.token });
+      try {
+        const reply = await bus.request(`vadapt.${config.overlay}.approve`, new TextEncoder().encode(JSON.stringify({ planId, approve: opts.reject !== true })), 5000);
+        const r = JSON.parse(Buffer.from(reply).toString("utf8")) as { ok: boolean; error?: string };
+        if (!r.ok) throw new ConfigError("approve", [r.error ?? "refused"]);
+        process.stdout.write(`${opts.reject === true ? "rejected" : "approved"} ${planId}\n`);
+      } finally {
+        await bus.close();
+      }
+    });
+}

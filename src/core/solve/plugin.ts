@@ -1,0 +1,163 @@
+/**
+ * Solvers as plugins (in the manner of the Kubernetes scheduler framework's plugins, kubernetes-sigs/
+ * scheduler-plugins): each has a name and one `solve(instance, options)` returning the spec's solution. The CLI
+ * and the optimizer service pick one by name from {@link solvers}.
+ */
+import { ConfigError, ErrorCode, VadaptError } from "../errors.js";
+import type { Instance, Objective, Solution, Violation } from "../model/problem.js";
+import { createRng } from "../rng.js";
+import { anneal, type AnnealProgress } from "./anneal.js";
+import { greedyPlan } from "./greedy.js";
+import { provenViolations } from "./infeasibility.js";
+import type { LpSolver } from "./lp-solver.js";
+import { solveMip } from "./mip.js";
+import { mipVariableCount } from "./mip-model.js";
+import { compileNet, type Net } from "./net.js";
+import type { Plan } from "./plan.js";
+import { infeasibleSolution, planSolution } from "./solution.js";
+
+export interface SolveOptions {
+  /** Overrides the instance's objective. */
+  readonly objective?: Objective;
+  /** Seed of annealing's generator (default 1). */
+  readonly seed?: number;
+  /** Time budget, ms from the start of `solve` (needs `clock`). */
+  readonly deadlineMs?: number;
+  /** Annealing's move budget (reproducible runs). */
+  readonly iterations?: number;
+  /** Milliseconds from any origin, injected by the shell (core has no clock). */
+  readonly clock?: () => number;
+  /** The LP/MIP solver for `mip` (and `auto` on small instances). */
+  readonly lp?: LpSolver;
+  /** Annealing's improvement curve. */
+  readonly onProgress?: (p: AnnealProgress) => void;
+}
+
+export interface SolverPlugin {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly description: string;
+  solve(instance: Instance, options?: SolveOptions): Promise<Solution>;
+}
+
+/** The exact MIP is attempted by `auto` up to this many variables, and refused by `mip` beyond `MIP_MAX_VARIABLES`. */
+export const AUTO_MIP_VARIABLES = 20_000;
+export const MIP_MAX_VARIABLES = 500_000;
+
+/** Runs `body` with a compiled net and the elapsed-time function; handles proven infeasibility first. */
+async function withNet(
+  name: string,
+  instance: Instance,
+  options: SolveOptions,
+  body: (net: Net, elapsed: () => number) => Promise<Solution> | Solution,
+): Promise<Solution> {
+  const clock = options.clock;
+  const start = clock?.() ?? 0;
+  const elapsed = (): number => (clock === undefined ? 0 : Math.max(0, clock() - start));
+  const net = compileNet(instance, options.objective ?? instance.objective);
+  const proven = provenViolations(net);
+  if (proven.length > 0) return infeasibleSolution(net, proven, true, { solver: name, millis: elapsed() });
+  return body(net, elapsed);
+}
+
+function annealFrom(net: Net, plan: Plan, options: SolveOptions, elapsed: () => number): Plan {
+  const remaining = options.deadlineMs === undefined ? undefined : Math.max(0, options.deadlineMs - elapsed());
+  return anneal(plan, {
+    rng: createRng(options.seed ?? 1),
+    ...(options.iterations !== undefined ? { iterations: options.iterations } : {}),
+    ...(remaining !== undefined ? { deadlineMs: remaining } : {}),
+    ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.onProgress !== undefined ? { onImprove: options.onProgress } : {}),
+  }).best;
+}
+
+export const greedySolver: SolverPlugin = {
+  name: "greedy",
+  description: "Sundararaj et al.'s greedy heuristic (ICAC'06): map by demand and connectivity, route along widest paths",
+  solve: (instance, options = {}) =>
+    withNet("greedy", instance, options, (net, elapsed) => {
+      const g = greedyPlan(net);
+      return g.ok ? planSolution(g.plan, { solver: "greedy", millis: elapsed() }) : infeasibleSolution(net, g.violations, false, { solver: "greedy", millis: elapsed() });
+    }),
+};
+
+export const annealSolver: SolverPlugin = {
+  name: "anneal",
+  description: "simulated annealing from the greedy plan (remap, swap, reroute); anytime within --deadline-ms",
+  solve: (instance, options = {}) =>
+    withNet("anneal", instance, options, (net, elapsed) => {
+      const g = greedyPlan(net);
+      if (!g.ok) return infeasibleSolution(net, g.violations, false, { solver: "anneal", millis: elapsed() });
+      return planSolution(annealFrom(net, g.plan, options, elapsed), { solver: "anneal", millis: elapsed() });
+    }),
+};
+
+/**
+ * The MIP from a feasible start (when there is one), then the better of the MIP's plan and the start; the MIP's
+ * bound; its proof of infeasibility (with the constraints named), which no plan may contradict.
+ */
+async function exact(net: Net, start: Plan | null, lp: LpSolver, timeLimitMs: number | undefined, solver: string, elapsed: () => number, fallback: Violation[]): Promise<Solution> {
+  const r = await solveMip(net, { lp, ...(timeLimitMs !== undefined ? { timeLimitMs } : {}), ...(start !== null ? { start } : {}) });
+  if (r.kind === "infeasible") {
+    if (start !== null) throw new VadaptError(ErrorCode.Internal, `${solver}: the MIP claims infeasibility but a feasible plan exists`);
+    return infeasibleSolution(net, r.violations, true, { solver, millis: elapsed() });
+  }
+  if (r.kind === "plan") {
+    const plan = !r.optimal && start !== null && start.gain() > r.plan.gain() ? start : r.plan;
+    return planSolution(plan, { solver, millis: elapsed(), bound: r.bound });
+  }
+  return start !== null
+    ? planSolution(start, { solver, millis: elapsed(), bound: r.bound })
+    : infeasibleSolution(net, fallback, false, { solver, millis: elapsed(), bound: r.bound });
+}
+
+function mipSizeCheck(net: Net): void {
+  const size = mipVariableCount(net);
+  if (size > MIP_MAX_VARIABLES) {
+    throw new ConfigError("solve", [`the exact MIP would have ${size} variables (limit ${MIP_MAX_VARIABLES}); use --solver anneal or auto`]);
+  }
+}
+
+export const mipSolver: SolverPlugin = {
+  name: "mip",
+  description: "the exact MIP (glpk.js or HiGHS) from the greedy plan; proves optimality or infeasibility, or returns its best and bound at --deadline-ms",
+  solve: (instance, options = {}) =>
+    withNet("mip", instance, options, async (net, elapsed) => {
+      const lp = options.lp;
+      if (lp === undefined) throw new ConfigError("solve", ["the mip solver needs an LP solver (glpk or highs)"]);
+      mipSizeCheck(net);
+      const g = greedyPlan(net);
+      const remaining = options.deadlineMs === undefined ? undefined : Math.max(1, options.deadlineMs - elapsed());
+      return exact(net, g.ok ? g.plan : null, lp, remaining, `mip/${lp.name}`, elapsed, g.ok ? [] : g.violations);
+    }),
+};
+
+/** The share of `auto`'s deadline given to annealing before the MIP, and the deadline when none is given. */
+export const AUTO_ANNEAL_SHARE = 0.2;
+export const AUTO_DEADLINE_MS = 10_000;
+
+export const autoSolver: SolverPlugin = {
+  name: "auto",
+  description: `greedy, then annealing, then (at most ${AUTO_MIP_VARIABLES} MIP variables and an LP solver) the exact MIP from the annealed plan, within --deadline-ms (default ${AUTO_DEADLINE_MS / 1000} s for the MIP)`,
+  solve: (instance, options = {}) =>
+    withNet("auto", instance, options, async (net, elapsed) => {
+      const small = options.lp !== undefined && mipVariableCount(net) <= AUTO_MIP_VARIABLES;
+      const deadline = options.deadlineMs ?? (small ? AUTO_DEADLINE_MS : undefined);
+      const g = greedyPlan(net);
+      const annealBudget = small && deadline !== undefined && options.clock !== undefined ? { ...options, deadlineMs: deadline * AUTO_ANNEAL_SHARE } : options;
+      const annealed = g.ok ? annealFrom(net, g.plan, annealBudget, elapsed) : null;
+      if (!small || options.lp === undefined) {
+        return annealed !== null ? planSolution(annealed, { solver: "auto/anneal", millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: "auto/anneal", millis: elapsed() });
+      }
+      const remaining = deadline === undefined ? undefined : Math.max(1, deadline - elapsed());
+      return exact(net, annealed, options.lp, remaining, `auto/mip/${options.lp.name}`, elapsed, g.ok ? [] : g.violations);
+    }),
+};
+
+/** Every solver by name. */
+export const solvers: Readonly<Record<string, SolverPlugin>> = {
+  greedy: greedySolver,
+  anneal: annealSolver,
+  mip: mipSolver,
+  auto: autoSolver,
+};

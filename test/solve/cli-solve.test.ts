@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { Instance, Solution } from "../../src/core/model/problem.js";
+import { verifySolution } from "../../src/core/solve/checker.js";
+import { dataPath, describeWithData } from "../helpers/data.js";
+
+const dir = mkdtempSync(join(tmpdir(), "vadapt-solve-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI in-process, capturing stdout and stderr. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+const spec = {
+  hosts: [{ id: "h1", cpu: 8, memMB: 32768, localMbps: 10000 }, { id: "h2", cpu: 2, memMB: 32768 }],
+  links: [{ from: "h1", to: "h2", mbps: 1000, latencyMs: 0.5, active: true }, { from: "h2", to: "h1", mbps: 1000, latencyMs: 0.5 }],
+  vms: [{ id: "vm1", cpu: 2, memMB: 4096, host: "h1", pin: null, allowed: null }, { id: "vm2", cpu: 2, memMB: 4096, host: "h2" }],
+  demands: [{ src: "vm1", dst: "vm2", mbps: 100, maxLatencyMs: null }],
+  objective: "residual-bottleneck",
+  maxMigrations: null,
+  migrationWeight: 0,
+};
+
+describe("vadapt solve", () => {
+  const file = join(dir, "spec.json");
+  writeFileSync(file, JSON.stringify(spec));
+
+  it.each(["greedy", "anneal", "mip", "auto"])("--solver %s prints the spec's solution JSON, which the checker accepts", async (solver) => {
+    const r = await run(["solve", file, "--solver", solver, "--iterations", "500"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = Solution.parse(JSON.parse(r.stdout));
+    expect(s.feasible).toBe(true);
+    expect(verifySolution(Instance.parse(spec), s)).toEqual([]);
+    expect(s.objectives["residual-bottleneck"]).toBe(9900);
+  });
+
+  it("--objective, --lp glpk and --bound", async () => {
+    const r = await run(["solve", file, "--solver", "mip", "--lp", "glpk", "--objective", "traffic-cost"]);
+    const s = Solution.parse(JSON.parse(r.stdout));
+    expect(s.solver).toBe("mip/glpk");
+    expect(s.objective).toBe("traffic-cost");
+    expect(s.score).toBe(0);
+    const g = Solution.parse(JSON.parse((await run(["solve", file, "--solver", "greedy", "--bound"])).stdout));
+    expect(g.bound).toBeGreaterThanOrEqual(g.score!);
+  });
+
+  it("names the file and the field of a bad instance (exit 2)", async () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ ...spec, vms: [{ ...spec.vms[0], host: "h9" }, spec.vms[1]] }));
+    const r = await run(["solve", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: field 'vms[0].host': unknown host 'h9'`);
+    writeFileSync(bad, "{ not json");
+    expect((await run(["solve", bad])).stderr).toMatch(/bad\.json:1: not valid JSON/);
+    expect((await run(["solve", join(dir, "missing.json")])).code).toBe(1);
+  });
+
+  it("answers an infeasible instance with the constraint named (a value, exit 0)", async () => {
+    const inf = join(dir, "inf.json");
+    writeFileSync(inf, JSON.stringify({ ...spec, demands: [{ src: "vm1", dst: "vm2", mbps: 50000 }] }));
+    const r = await run(["solve", inf, "--solver", "mip"]);
+    expect(r.code).toBe(0);
+    const s = Solution.parse(JSON.parse(r.stdout));
+    expect(s.feasible).toBe(false);
+    expect(s.proven).toBe(true);
+    expect(s.violations!.map((v) => v.constraint)).toContain("link-bandwidth");
+  });
+});
+
+describe("vadapt gen-instance", () => {
+  it("--random is seeded and valid", async () => {
+    const a = await run(["gen-instance", "--random", "--vms", "5", "--hosts", "3", "--seed", "4"]);
+    const b = await run(["gen-instance", "--random", "--vms", "5", "--hosts", "3", "--seed", "4"]);
+    expect(a.stdout).toBe(b.stdout);
+    const inst = Instance.parse(JSON.parse(a.stdout));
+    expect(inst.vms).toHaveLength(5);
+    expect(inst.hosts).toHaveLength(3);
+  });
+  it("needs --random or --topology with --pattern", async () => {
+    expect((await run(["gen-instance"])).code).toBe(2);
+    expect((await run(["gen-instance", "--random", "--pattern", "ring"])).code).toBe(2);
+  });
+});
+
+describeWithData("vadapt gen-instance over real topologies", () => {
+  it.each([
+    ["SNDlib native", "sndlib/instances/native/abilene/abilene.txt", 12],
+    ["SNDlib XML", "sndlib/instances/xml/germany50/germany50.xml", 50],
+    ["Topology Zoo", "topology-zoo/graphml/Geant2009.graphml", 34],
+  ])("%s: a ring with several hosts per site, solvable", async (_, path, sites) => {
+    const out = join(dir, "ring.json");
+    const r = await run(["gen-instance", "--topology", dataPath(path), "--pattern", "ring", "--vms", "12", "--hosts", String(2 * sites), "--current", "block", "-o", out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`wrote .*: ${2 * sites} hosts, \\d+ links, 12 VMs, 24 demands`));
+    const s = Solution.parse(JSON.parse((await run(["solve", out, "--solver", "greedy"])).stdout));
+    expect(s.feasible).toBe(true);
+  });
+  it("a real MPI run's graph (NPB CG, 64 ranks)", async () => {
+    const r = await run([
+      "gen-instance",
+      "--topology",
+      dataPath("sndlib/instances/native/abilene/abilene.txt"),
+      "--pattern",
+      `mpi:${dataPath("mpi-comm-graphs/NPB/cg_results/64_ranks/graphStats.txt")}`,
+      "--hosts",
+      "24",
+      "--mean-mbps",
+      "20",
+    ]);
+    const inst = Instance.parse(JSON.parse(r.stdout));
+    expect(inst.vms).toHaveLength(64);
+    const mean = inst.demands.reduce((s, d) => s + d.mbps, 0) / inst.demands.length;
+    expect(mean).toBeCloseTo(20, 1);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Runs agents for some or all hosts of a simulated overlay in this process, each with its own NATS connection
+ * (and credentials), reporting every interval on the interval grid.
+ */
+import type { Logger } from "pino";
+import { NatsBus } from "../adapters/bus/nats.js";
+import type { HostId, Mac, VmId } from "../core/model/ids.js";
+import { linkKey } from "../core/plan/actions.js";
+import type { Clock } from "../service/clock.js";
+import type { WorldFile } from "../service/world.js";
+import { Agent } from "./agent.js";
+import type { HostActuator } from "./host.js";
+import { SimWorld } from "./sim.js";
+
+export interface SimAgentsOptions {
+  readonly world: WorldFile;
+  readonly overlay: string;
+  readonly servers: string | readonly string[];
+  readonly intervalMs: number;
+  /** Hosts to run agents for (default: all). */
+  readonly hosts?: readonly string[];
+  /** Per-host credentials (user = pass lookup), e.g. for a server with per-agent permissions. */
+  readonly credentials?: (host: string) => { user: string; pass: string } | undefined;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Simulated time each action takes, ms (default 0). */
+  readonly actionDelayMs?: number;
+}
+
+export interface SimAgentsHandle {
+  readonly sim: SimWorld;
+  readonly agents: ReadonlyMap<string, Agent>;
+  stop(): Promise<void>;
+}
+
+/** The simulated overlay a world file describes (placement from the VMs' hosts, the active links, no rules). */
+export function simWorldOf(world: WorldFile): SimWorld {
+  return new SimWorld({
+    hosts: world.hosts.map((h) => ({ id: h.id, cpu: h.cpu })),
+    vms: world.vms.map((v) => ({ id: v.id, mac: v.mac as Mac, cpu: v.cpu })),
+    links: world.links.map((l) => ({ from: l.from, to: l.to, mbps: l.mbps, latencyMs: l.latencyMs })),
+    state: {
+      placement: new Map(world.vms.filter((v) => v.host !== undefined).map((v) => [v.id, v.host!] as [VmId, HostId])),
+      links: new Set(world.links.filter((l) => l.active).map((l) => linkKey(l.from, l.to))),
+      rules: new Map(),
+    },
+    demands: (world.demands ?? []).map((d) => ({ src: d.src as VmId, dst: d.dst as VmId, mbps: d.mbps })),
+  });
+}
+
+function delayed(a: HostActuator, ms: number, clock: Clock): HostActuator {
+  return ms <= 0 ? a : { execute: async (spec, macs) => { await clock.sleep(ms); await a.execute(spec, macs); } };
+}
+
+export async function startSimAgents(o: SimAgentsOptions): Promise<SimAgentsHandle> {
+  const sim = simWorldOf(o.world);
+  const hosts = o.hosts ?? o.world.hosts.map((h) => h.id);
+  const agents = new Map<string, Agent>();
+  const buses: NatsBus[] = [];
+  for (const host of hosts) {
+    const cred = o.credentials?.(host);
+    const bus = await NatsBus.connect({ servers: o.servers, name: `vadapt-agent-${host}`, user: cred?.user, pass: cred?.pass });
+    buses.push(bus);
+    const agent = new Agent({
+      bus,
+      overlay: o.overlay,
+      host: host as HostId,
+      sources: sim.sources(host as HostId),
+      actuator: delayed(sim.actuator(host as HostId), o.actionDelayMs ?? 0, o.clock),
+      now: () => o.clock.now(),
+      onCommand: (cmd, ack) => o.logger.info({ host, action: cmd.actionId, kind: cmd.spec.kind, ok: ack.ok, duplicate: ack.duplicate }, "command"),
+      onReject: (reason) => o.logger.warn({ host, reason }, "command rejected"),
+    });
+    agent.start();
+    agents.set(host, agent);
+  }
+  for (const b of buses) await b.flush();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stopped = false;
+  const schedule = (): void => {
+    const now = o.clock.now();
+    const next = (Math.floor(now / o.intervalMs) + 1) * o.intervalMs;
+    timer = setTimeout(() => {
+      if (stopped) return;
+      const start = next - o.intervalMs;
+      for (const [host, a] of agents) void a.report(start, o.intervalMs).catch((e: unknown) => o.logger.warn({ host, err: e }, "report failed"));
+      schedule();
+    }, next - now + 5);
+  };
+  schedule();
+  return {
+    sim,
+    agents,
+    async stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      for (const a of agents.values()) a.stop();
+      for (const b of buses) await b.close();
+    },
+  };
+}

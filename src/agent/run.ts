@@ -1,6 +1,7 @@
 /**
- * Runs agents for some or all hosts of a simulated overlay in this process, each with its own NATS connection
- * (and credentials), reporting every interval on the interval grid.
+ * Runs host agents in this process, each with its own NATS connection (and credentials), reporting every interval
+ * on the interval grid: for simulated hosts ({@link startSimAgents}), or for any hosts' sources and actuators
+ * ({@link startAgents}; the Linux testbed's in src/agent/linux.ts).
  */
 import type { Logger } from "pino";
 import { NatsBus } from "../adapters/bus/nats.js";
@@ -9,7 +10,7 @@ import { linkKey } from "../core/plan/actions.js";
 import type { Clock } from "../service/clock.js";
 import type { WorldFile } from "../service/world.js";
 import { Agent } from "./agent.js";
-import type { HostActuator } from "./host.js";
+import type { HostActuator, HostSources } from "./host.js";
 import { SimWorld } from "./sim.js";
 
 export interface SimAgentsOptions {
@@ -27,10 +28,8 @@ export interface SimAgentsOptions {
   readonly actionDelayMs?: number;
 }
 
-export interface SimAgentsHandle {
+export interface SimAgentsHandle extends AgentsHandle {
   readonly sim: SimWorld;
-  readonly agents: ReadonlyMap<string, Agent>;
-  stop(): Promise<void>;
 }
 
 /** The simulated overlay a world file describes (placement from the VMs' hosts, the active links, no rules). */
@@ -55,45 +54,91 @@ function delayed(a: HostActuator, ms: number, clock: Clock): HostActuator {
 export async function startSimAgents(o: SimAgentsOptions): Promise<SimAgentsHandle> {
   const sim = simWorldOf(o.world);
   const hosts = o.hosts ?? o.world.hosts.map((h) => h.id);
-  const agents = new Map<string, Agent>();
-  const buses: NatsBus[] = [];
-  for (const host of hosts) {
-    const cred = o.credentials?.(host);
-    const bus = await NatsBus.connect({ servers: o.servers, name: `vadapt-agent-${host}`, user: cred?.user, pass: cred?.pass });
-    buses.push(bus);
-    const agent = new Agent({
-      bus,
-      overlay: o.overlay,
-      host: host as HostId,
+  const handle = await startAgents({
+    ...o,
+    hosts: hosts.map((host) => ({
+      id: host as HostId,
       sources: sim.sources(host as HostId),
       actuator: delayed(sim.actuator(host as HostId), o.actionDelayMs ?? 0, o.clock),
-      now: () => o.clock.now(),
-      onCommand: (cmd, ack) => o.logger.info({ host, action: cmd.actionId, kind: cmd.spec.kind, ok: ack.ok, duplicate: ack.duplicate }, "command"),
-      onReject: (reason) => o.logger.warn({ host, reason }, "command rejected"),
-    });
-    agent.start();
-    agents.set(host, agent);
+    })),
+  });
+  return { sim, ...handle };
+}
+
+export interface AgentsOptions {
+  readonly overlay: string;
+  readonly servers: string | readonly string[];
+  readonly intervalMs: number;
+  /** The hosts to run agents for, each with its sources and actuator. */
+  readonly hosts: ReadonlyArray<{ readonly id: HostId; readonly sources: HostSources; readonly actuator: HostActuator }>;
+  /** Per-host credentials, e.g. for a server with per-agent permissions. */
+  readonly credentials?: (host: string) => { user: string; pass: string } | undefined;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+export interface AgentsHandle {
+  readonly agents: ReadonlyMap<string, Agent>;
+  /** Stops reporting, unsubscribes and closes the connections (waits for reports being read). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one agent per host in this process, each with its own NATS connection, reporting every interval on the
+ * interval grid (`[k·intervalMs, (k+1)·intervalMs)` of the clock, as the optimizer's aggregator expects).
+ */
+export async function startAgents(o: AgentsOptions): Promise<AgentsHandle> {
+  const agents = new Map<string, Agent>();
+  const buses: NatsBus[] = [];
+  try {
+    for (const { id: host, sources, actuator } of o.hosts) {
+      const cred = o.credentials?.(host);
+      const bus = await NatsBus.connect({ servers: o.servers, name: `vadapt-agent-${host}`, user: cred?.user, pass: cred?.pass });
+      buses.push(bus);
+      const agent = new Agent({
+        bus,
+        overlay: o.overlay,
+        host,
+        sources,
+        actuator,
+        now: () => o.clock.now(),
+        onCommand: (cmd, ack) =>
+          o.logger.info({ host, action: cmd.actionId, kind: cmd.spec.kind, ok: ack.ok, duplicate: ack.duplicate, ...(ack.error === undefined ? {} : { error: ack.error }) }, "command"),
+        onReject: (reason) => o.logger.warn({ host, reason }, "command rejected"),
+      });
+      agent.start();
+      agents.set(host, agent);
+    }
+    for (const b of buses) await b.flush();
+  } catch (e) {
+    for (const a of agents.values()) a.stop();
+    for (const b of buses) await b.close().catch(() => undefined);
+    throw e;
   }
-  for (const b of buses) await b.flush();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
+  const pending = new Set<Promise<void>>();
   const schedule = (): void => {
     const now = o.clock.now();
     const next = (Math.floor(now / o.intervalMs) + 1) * o.intervalMs;
     timer = setTimeout(() => {
       if (stopped) return;
       const start = next - o.intervalMs;
-      for (const [host, a] of agents) void a.report(start, o.intervalMs).catch((e: unknown) => o.logger.warn({ host, err: e }, "report failed"));
+      for (const [host, a] of agents) {
+        const p = a.report(start, o.intervalMs).catch((e: unknown) => o.logger.warn({ host, err: e }, "report failed"));
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+      }
       schedule();
     }, next - now + 5);
   };
   schedule();
   return {
-    sim,
     agents,
     async stop() {
       stopped = true;
       if (timer !== null) clearTimeout(timer);
+      await Promise.all(pending);
       for (const a of agents.values()) a.stop();
       for (const b of buses) await b.close();
     },

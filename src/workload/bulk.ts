@@ -2,7 +2,7 @@
  * A bulk TCP transfer between two namespaces: the pre-copy of a migration (the VM's memory size sent over the
  * underlay) and the Node fallback of the overlay throughput benchmark.
  *
- *   node bulk.js sink --port P [--bind IP]              accepts one connection, counts bytes until EOF
+ *   node bulk.js sink [--port P] [--bind IP]            accepts one connection (port 0 or none: any free port), counts bytes until EOF
  *   node bulk.js source --to IP --port P (--bytes N | --seconds S)
  *
  * Both print one JSON line when done: `{"role","bytes","ms","mbps"}`; the sink prints `{"listening":P}` first.
@@ -27,12 +27,13 @@ export interface BulkResult {
 
 const result = (role: BulkResult["role"], bytes: number, ms: number): BulkResult => ({ role, bytes, ms, mbps: ms > 0 ? (bytes * 8) / (ms * 1000) : 0 });
 
-/** Accepts one connection on `port` and counts what arrives until the sender closes. */
-export async function sink(port: number, bind: string, onListening: () => void): Promise<BulkResult> {
+/** Accepts one connection on `port` (0: any free port) and counts what arrives until the sender closes. */
+export async function sink(port: number, bind: string, onListening: (port: number) => void): Promise<BulkResult> {
   const server = net.createServer();
   server.listen(port, bind);
   await once(server, "listening");
-  onListening();
+  const addr = server.address();
+  onListening(typeof addr === "object" && addr !== null ? addr.port : port);
   const [sock] = (await once(server, "connection")) as [net.Socket];
   server.close();
   const t0 = performance.now();
@@ -77,7 +78,7 @@ export async function source(host: string, port: number, limit: { bytes: number 
 }
 
 const Args = z.discriminatedUnion("mode", [
-  z.object({ mode: z.literal("sink"), port: z.coerce.number().int().min(1).max(65535), bind: z.string().default("0.0.0.0") }),
+  z.object({ mode: z.literal("sink"), port: z.coerce.number().int().min(0).max(65535).default(0), bind: z.string().default("0.0.0.0") }),
   z.object({
     mode: z.literal("source"),
     to: z.string().min(1),
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
   const a = parseConfig(Args, { mode: positionals[0], ...values }, "bulk arguments");
   const r =
     a.mode === "sink"
-      ? await sink(a.port, a.bind, () => process.stdout.write(`${JSON.stringify({ listening: a.port })}\n`))
+      ? await sink(a.port, a.bind, (port) => process.stdout.write(`${JSON.stringify({ listening: port })}\n`))
       : await source(a.to, a.port, a.bytes !== undefined ? { bytes: a.bytes } : { seconds: a.seconds ?? 5 });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }

@@ -19,7 +19,7 @@
 import { spawn } from "node:child_process";
 import { ExternalError } from "../../core/errors.js";
 import type { HostId, Mac, VmId } from "../../core/model/ids.js";
-import { hostById, OVERLAY_MTU, PRECOPY_PORT, tunnelOf, vmById, type HostLayout, type TestbedLayout, type VmLayout } from "../../core/testbed/layout.js";
+import { hostById, OVERLAY_MTU, tunnelOf, vmById, type HostLayout, type TestbedLayout, type VmLayout } from "../../core/testbed/layout.js";
 import type { ForwardingRule, HostOverlayState, MigrationOptions, MigrationReport, OverlayActuator } from "../overlay.js";
 import { ChildJsonLines, num } from "./child-lines.js";
 import { bridgeBatch, ipBatch, nftApply, run, runIn } from "./exec.js";
@@ -281,13 +281,14 @@ export async function bulkCopy(from: HostLayout, to: HostLayout, bytes: number):
   const script = nodeScriptArgv(new URL("../../workload/bulk.js", import.meta.url));
   // Generous bound: 1 Mbit/s plus start-up.
   const timeoutMs = 30_000 + (bytes * 8) / 1000;
-  const sink = spawn("ip", ["netns", "exec", to.netns, ...script, "sink", "--port", String(PRECOPY_PORT), "--bind", to.underlayIp], {
+  // Any free port: migrations to the same host may copy at the same time.
+  const sink = spawn("ip", ["netns", "exec", to.netns, ...script, "sink", "--port", "0", "--bind", to.underlayIp], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   try {
     const out = new ChildJsonLines(sink, "pre-copy sink");
-    await out.waitFor((o) => num(o, "listening"), 30_000);
-    await run(["ip", "netns", "exec", from.netns, ...script, "source", "--to", to.underlayIp, "--port", String(PRECOPY_PORT), "--bytes", String(bytes)], { timeoutMs });
+    const port = await out.waitFor((o) => num(o, "listening"), 30_000);
+    await run(["ip", "netns", "exec", from.netns, ...script, "source", "--to", to.underlayIp, "--port", String(port), "--bytes", String(bytes)], { timeoutMs });
     return await out.waitFor((o) => {
       const b = num(o, "bytes");
       const ms = num(o, "ms");

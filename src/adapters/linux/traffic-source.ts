@@ -17,7 +17,7 @@ import { cpuPctBetween, parsePingSummary, readCpuTimes, readLoadAvg, readMemPct,
 import { PairSniffer } from "./sniffer.js";
 
 export interface LinuxTrafficSourceOptions {
-  /** Pings per link probe (default 3) and their spacing (default 0.2 s). */
+  /** Pings per link probe (default 3; 0: passive counters only) and their spacing (default 0.2 s). */
   readonly probeCount?: number;
   readonly probeIntervalS?: number;
 }
@@ -103,6 +103,7 @@ export class LinuxTrafficSource implements TrafficSource {
           passive = LinuxTrafficSource.rates(this.tunnels.get(to), cur);
           this.tunnels.set(to, cur);
         }
+        if (count === 0) return { to, ...passive };
         const out = await runIn(this.h.netns, ["ping", "-q", "-n", "-c", String(count), "-i", String(interval), "-W", "2", g.endpointIp], {
           okCodes: [1],
           timeoutMs: 10_000 + count * interval * 1000,

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAgent } from "./agent.js";
 import { registerGenInstance } from "./gen-instance.js";
 import { registerGenTrace } from "./gen-trace.js";
 import { registerImport } from "./import.js";
@@ -12,4 +13,4 @@ import { registerSolve } from "./solve.js";
 import { registerTestbed } from "./testbed.js";
 
 /** Every subcommand's registration function; add new commands here. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerGenInstance, registerGenTrace, registerImport, registerInfer, registerInspect, registerNatsConfig, registerPlan, registerServe, registerPredict, registerSolve, registerTestbed];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerGenInstance, registerGenTrace, registerImport, registerInfer, registerInspect, registerNatsConfig, registerPlan, registerServe, registerAgent, registerPredict, registerSolve, registerTestbed];

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
 import { pino } from "pino";
-import { startSimAgents } from "../../agent/run.js";
 import { Buffer } from "node:buffer";
 import { NatsBus } from "../../adapters/bus/nats.js";
 import { ConfigError } from "../../core/errors.js";
-import { wallClock } from "../../service/clock.js";
 import { loadConfig } from "../../service/config.js";
 import { startService } from "../../service/serve.js";
 import { loadWorld } from "../../service/world.js";
@@ -21,7 +19,7 @@ interface ServeOptions {
 }
 
 /** Stops `stop` on SIGTERM/SIGINT (graceful drain), then exits. */
-function onSignals(stop: () => Promise<void>, log: (msg: string) => void): Promise<void> {
+export function onSignals(stop: () => Promise<void>, log: (msg: string) => void): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const handler = (sig: string): void => {
@@ -35,7 +33,7 @@ function onSignals(stop: () => Promise<void>, log: (msg: string) => void): Promi
   });
 }
 
-function overridesOf(opts: { nats?: string; overlay?: string }): Record<string, unknown> {
+export function overridesOf(opts: { nats?: string; overlay?: string }): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   if (opts.nats !== undefined) o.nats = { servers: opts.nats.split(",") };
   if (opts.overlay !== undefined) o.overlay = opts.overlay;
@@ -64,41 +62,6 @@ export function registerServe(program: Command): void {
       const logger = pino({ level: config.log.level });
       const service = await startService({ config, world: loadWorld(opts.world), logger, recordPath: opts.record });
       await onSignals(() => service.stop(), (m) => logger.info(m));
-    });
-
-  program
-    .command("agent")
-    .description("run host agents: report traffic, load and links over NATS and execute plan actions (simulated hosts; the Linux overlay driver plugs in the same way)")
-    .option("--config <file>", "configuration file (JSON), as for serve")
-    .requiredOption("--sim <world>", "a simulated overlay (world JSON with the application's demands)")
-    .option("--host <ids>", "run agents only for these hosts (comma-separated; default: all hosts of the world)")
-    .option("--nats <urls>", "NATS server URL(s), comma-separated")
-    .option("--overlay <name>", "overlay (tenant) name")
-    .option("--user <name>", "NATS user (with --pass)")
-    .option("--pass <secret>", "NATS password")
-    .option("--action-delay-ms <ms>", "simulated time each action takes", (v) => Number.parseInt(v, 10), 0)
-    .action(async (opts: { config?: string; sim: string; host?: string; nats?: string; overlay?: string; user?: string; pass?: string; actionDelayMs: number }) => {
-      const config = loadConfig(opts.config, process.env, overridesOf(opts));
-      const logger = pino({ level: config.log.level });
-      const world = loadWorld(opts.sim);
-      const hosts = opts.host?.split(",");
-      const unknown = hosts?.filter((h) => !world.hosts.some((x) => x.id === h)) ?? [];
-      if (unknown.length > 0) throw new ConfigError("--host", unknown.map((h) => `unknown host '${h}' (not in ${opts.sim})`));
-      const user = opts.user;
-      const pass = opts.pass;
-      const handle = await startSimAgents({
-        world,
-        overlay: config.overlay,
-        servers: config.nats.servers,
-        intervalMs: config.intervalMs,
-        ...(hosts !== undefined ? { hosts } : {}),
-        ...(user !== undefined && pass !== undefined ? { credentials: () => ({ user, pass }) } : {}),
-        logger,
-        clock: wallClock,
-        actionDelayMs: opts.actionDelayMs,
-      });
-      logger.info({ hosts: [...handle.agents.keys()], overlay: config.overlay }, "agents started");
-      await onSignals(() => handle.stop(), (m) => logger.info(m));
     });
 
   program

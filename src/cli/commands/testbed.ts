@@ -5,10 +5,12 @@ import { testbedDown, testbedStatus, testbedUp } from "../../adapters/linux/test
 import { ConfigError, IoError } from "../../core/errors.js";
 import { layoutOf } from "../../core/testbed/layout.js";
 import { TestbedSpec } from "../../core/testbed/spec.js";
+import { worldOfTestbed } from "../../core/testbed/world.js";
 import { parseConfig } from "../../core/validate.js";
 import { table } from "../format.js";
 
-async function readSpec(file: string): Promise<TestbedSpec> {
+/** Reads and validates a testbed spec file (errors name the file and field). */
+export async function readSpec(file: string): Promise<TestbedSpec> {
   const text = await readFile(file, "utf8").catch((e: unknown) => {
     throw new IoError(file, `cannot read spec: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   });
@@ -49,6 +51,13 @@ export function registerTestbed(program: Command): void {
       else throw new ConfigError("testbed down", [`'${arg}' is neither a spec file nor a testbed name`]);
       const { namespaces } = await testbedDown(name);
       process.stdout.write(namespaces.length === 0 ? `testbed ${name}: nothing to remove\n` : `testbed ${name}: removed ${namespaces.length} namespaces\n`);
+    });
+
+  tb.command("world")
+    .description("print the overlay the testbed is, as the optimizer's world file (for `vadapt serve --world`): hosts, VMs with MACs, and every host-to-host link with the WAN's rate and delay")
+    .argument("<spec>", "testbed spec (JSON)")
+    .action(async (file: string) => {
+      process.stdout.write(`${JSON.stringify(worldOfTestbed(await readSpec(file)), null, 2)}\n`);
     });
 
   tb.command("status")

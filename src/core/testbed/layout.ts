@@ -16,8 +16,6 @@ import { testbedPrefix, type TestbedSpec } from "./spec.js";
 export const VXLAN_PORT = 4789;
 /** Relayed tunnels (site pairs with delay or loss) use port RELAY_PORT_BASE + 100·i + j for hosts i < j. */
 export const RELAY_PORT_BASE = 10_000;
-/** Port of the pre-copy sink in a migration's destination host namespace. */
-export const PRECOPY_PORT = 45_000;
 /** Underlay MTU: room for VXLAN's 50 bytes of encapsulation around 1500-byte overlay frames. */
 export const UNDERLAY_MTU = 1600;
 export const OVERLAY_MTU = 1500;

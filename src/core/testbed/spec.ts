@@ -31,7 +31,16 @@ export const TestbedSpec = z
     /** Short name; namespaces are called `va-<name>-…`. */
     name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, "1-12 lower-case letters and digits, starting with a letter"),
     hosts: z
-      .array(z.object({ id: HostId, site: SiteName.default("site0") }))
+      .array(
+        z.object({
+          id: HostId,
+          site: SiteName.default("site0"),
+          /** CPU capacity the optimizer is told (VMs' `cpu` add up against it; all VMs really share the machine's cores). */
+          cpu: z.number().positive().max(1024).default(4),
+          /** Memory capacity the optimizer is told, MB. */
+          memMB: z.number().positive().max(1_048_576).default(16_384),
+        }),
+      )
       .min(1)
       .max(MAX_TESTBED_HOSTS),
     vms: z
@@ -44,6 +53,8 @@ export const TestbedSpec = z
           mac: Mac.optional(),
           /** Memory size; a migration with pre-copy sends this many MB over the underlay. */
           memMB: z.number().int().nonnegative().max(65_536).default(64),
+          /** CPU demand the optimizer is told (see the hosts' `cpu`). */
+          cpu: z.number().nonnegative().max(1024).default(1),
         }),
       )
       .max(MAX_TESTBED_VMS)

@@ -1,0 +1,127 @@
+/**
+ * Agents for the hosts of a Linux testbed (docs/overlay.md): each host's sources are its kernel's per-MAC-pair
+ * counters, /proc and link probes (`LinuxTrafficSource`), and its actuator executes plan actions on its part of
+ * the overlay (`LinuxOverlay`). A thin adapter: plan actions map one to one onto the overlay driver's methods.
+ */
+import type { Logger } from "pino";
+import { listNetnsWithPrefix } from "../adapters/linux/netns.js";
+import { LinuxOverlay } from "../adapters/linux/overlay-driver.js";
+import { LinuxTrafficSource, type LinuxTrafficSourceOptions } from "../adapters/linux/traffic-source.js";
+import type { OverlayActuator } from "../adapters/overlay.js";
+import { ExternalError } from "../core/errors.js";
+import type { HostId, Mac } from "../core/model/ids.js";
+import type { ActionSpec } from "../core/plan/actions.js";
+import { layoutOf } from "../core/testbed/layout.js";
+import type { TestbedSpec } from "../core/testbed/spec.js";
+import type { Clock } from "../service/clock.js";
+import type { HostActuator } from "./host.js";
+import { startAgents, type AgentsHandle } from "./run.js";
+
+function macOf(macs: Readonly<Record<string, string>>, vm: string, spec: ActionSpec): Mac {
+  const mac = macs[vm];
+  if (mac === undefined) throw new ExternalError("agent", `${spec.kind}: the command carries no MAC for VM '${vm}'`);
+  return mac.toLowerCase() as Mac;
+}
+
+/**
+ * The plan-action executor of one host over its overlay actuator. Actions are executed one at a time per host
+ * (the driver's read-modify-write of a host's tables is not meant to interleave); an action addressed to another
+ * host is refused.
+ */
+export function linuxHostActuator(a: OverlayActuator): HostActuator {
+  let queue: Promise<unknown> = Promise.resolve();
+  const mine = (host: HostId, spec: ActionSpec): void => {
+    if (host !== a.host) throw new ExternalError("agent", `${spec.kind} is executed by ${host}, not by ${a.host}`);
+  };
+  const execute = async (spec: ActionSpec, macs: Readonly<Record<string, string>>): Promise<void> => {
+    switch (spec.kind) {
+      case "add-link":
+        mine(spec.from, spec);
+        return a.addLink(spec.to);
+      case "remove-link":
+        mine(spec.from, spec);
+        return a.removeLink(spec.to);
+      case "set-rule":
+        mine(spec.host, spec);
+        return a.setRule({ src: macOf(macs, spec.src, spec), dst: macOf(macs, spec.dst, spec), next: spec.next });
+      case "delete-rule":
+        mine(spec.host, spec);
+        return a.deleteRule(macOf(macs, spec.src, spec), macOf(macs, spec.dst, spec));
+      case "migrate":
+        mine(spec.from, spec);
+        await a.migrate(spec.vm, spec.to, { precopyMB: spec.memMB });
+        return;
+    }
+  };
+  return {
+    execute: (spec, macs) => {
+      const run = queue.then(() => execute(spec, macs));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
+export interface LinuxAgentsOptions {
+  /** The testbed (it must be up: `vadapt testbed up`). */
+  readonly spec: TestbedSpec;
+  readonly overlay: string;
+  readonly servers: string | readonly string[];
+  readonly intervalMs: number;
+  /** Hosts to run agents for (default: every host of the testbed). */
+  readonly hosts?: readonly string[];
+  readonly credentials?: (host: string) => { user: string; pass: string } | undefined;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Link probes (count and spacing of the pings each interval). */
+  readonly probes?: LinuxTrafficSourceOptions;
+}
+
+export interface LinuxAgentsHandle extends AgentsHandle {
+  readonly driver: LinuxOverlay;
+  /** Each host's source (its sniffer is on while the agents run). */
+  readonly sources: ReadonlyMap<string, LinuxTrafficSource>;
+}
+
+/**
+ * Starts agents for a testbed's hosts: switches sniffing on in each, reports every interval, executes plan
+ * actions. `stop` switches sniffing off again (the counters stay).
+ */
+export async function startLinuxAgents(o: LinuxAgentsOptions): Promise<LinuxAgentsHandle> {
+  const layout = layoutOf(o.spec);
+  const driver = new LinuxOverlay(layout);
+  const hosts = (o.hosts ?? o.spec.hosts.map((h) => h.id)).map((h) => driver.hostLayout(h as HostId).id);
+  const present = new Set(await listNetnsWithPrefix(layout.prefix));
+  const absent = hosts.filter((h) => !present.has(driver.hostLayout(h).netns));
+  if (absent.length > 0) {
+    throw new ExternalError("agent", `testbed '${layout.name}' is not up (no namespace for host ${absent.join(", ")}): run \`vadapt testbed up\` first`);
+  }
+  const sources = new Map<string, LinuxTrafficSource>();
+  const disable = async (): Promise<void> => {
+    await Promise.all([...sources.values()].map((s) => s.sniffer.disable().catch((e: unknown) => o.logger.warn({ host: s.host, err: e }, "cannot switch sniffing off"))));
+  };
+  try {
+    for (const h of hosts) sources.set(h, await LinuxTrafficSource.open(driver, h, o.probes));
+    const handle = await startAgents({
+      overlay: o.overlay,
+      servers: o.servers,
+      intervalMs: o.intervalMs,
+      hosts: hosts.map((id) => ({ id, sources: sources.get(id)!, actuator: linuxHostActuator(driver.host(id)) })),
+      ...(o.credentials === undefined ? {} : { credentials: o.credentials }),
+      logger: o.logger,
+      clock: o.clock,
+    });
+    return {
+      ...handle,
+      driver,
+      sources,
+      async stop() {
+        await handle.stop();
+        await disable();
+      },
+    };
+  } catch (e) {
+    await disable();
+    throw e;
+  }
+}

@@ -67,3 +67,41 @@ describe("traffic fast path", () => {
     );
   });
 });
+
+describe("link and load fast path", () => {
+  const value = fc.oneof(fc.double(), fc.constantFrom(-1, 0, 1.5, 100, 101, Infinity, "1", null), fc.nat());
+  const host = fc.constantFrom("h1", "h2", "h9", "", 3);
+  const vm = fc.constantFrom("a", "b", "zz", 4);
+  const link = fc.record(
+    { type: fc.constant("link"), tMs: value, from: host, to: host, mbps: value, latencyMs: value, lossPct: value, extra: value },
+    { requiredKeys: ["type"] },
+  );
+  const load = fc.record(
+    { type: fc.constant("load"), tMs: value, host, vm, cpuPct: value, memPct: value, netInMbps: value, netOutMbps: value, loadAvg: value, other: value },
+    { requiredKeys: ["type"] },
+  );
+  it("accepts exactly what the schema and the header accept, with the same result", () => {
+    const hosts = new Set(["h1", "h2"]);
+    const vms = new Set(["a", "b"]);
+    fc.assert(
+      fc.property(fc.oneof(link, load), (raw) => {
+        const line = JSON.stringify(raw);
+        let viaDecoder: { ok: boolean; value: unknown };
+        try {
+          viaDecoder = { ok: true, value: new TraceDecoder(header).decode(line, { line: 2 }) };
+        } catch (e) {
+          viaDecoder = { ok: false, value: e };
+        }
+        const parsed = TraceEvent.safeParse(JSON.parse(line));
+        let refOk = parsed.success;
+        if (parsed.success && parsed.data.type === "link") refOk = hosts.has(parsed.data.from) && hosts.has(parsed.data.to);
+        if (parsed.success && parsed.data.type === "load") {
+          refOk = (parsed.data.host === undefined || hosts.has(parsed.data.host)) && (parsed.data.vm === undefined || vms.has(parsed.data.vm));
+        }
+        expect(viaDecoder.ok).toBe(refOk);
+        if (refOk && parsed.success) expect(viaDecoder.value).toEqual(parsed.data);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

@@ -48,6 +48,10 @@ export function decodeHeader(line: string, where: InputLocation): TraceHeader {
   return header;
 }
 
+/** The numeric fields of a link measurement and of a load sample (besides `tMs`). */
+const LINK_NUMBERS: ReadonlySet<string> = new Set(["mbps", "latencyMs", "lossPct"]);
+const LOAD_NUMBERS: ReadonlySet<string> = new Set(["cpuPct", "memPct", "netInMbps", "netOutMbps", "loadAvg"]);
+
 /**
  * Decodes event lines against a header: validates each line's fields, that the hosts, VMs and MACs it names
  * are known (declared in the header or by an earlier `vm` event), and that time does not go backwards.
@@ -86,7 +90,10 @@ export class TraceDecoder {
     for (let i = 0; i < entries.length; i++) {
       const c: unknown = entries[i];
       if (!Array.isArray(c) || c.length !== 4) return null;
-      const [a, b, bytes, packets] = c as unknown[];
+      const a: unknown = c[0];
+      const b: unknown = c[1];
+      const bytes: unknown = c[2];
+      const packets: unknown = c[3];
       if (typeof a !== "string" || typeof b !== "string" || !this.macs.has(a as Mac) || !this.macs.has(b as Mac)) return null;
       if (typeof bytes !== "number" || !(bytes >= 0) || bytes === Infinity) return null;
       if (typeof packets !== "number" || !(packets >= 0) || packets === Infinity) return null;
@@ -95,10 +102,45 @@ export class TraceDecoder {
     return host === undefined ? e : { ...e, host: host as HostId };
   }
 
+  /**
+   * The hot path for link measurements and load samples (in measurement-heavy traces most lines are these): the
+   * event itself when it has only the schema's keys, known hosts/VMs and plain finite non-negative numbers, else
+   * null (the zod schema decides and names the bad field). Property-tested against the schema like
+   * {@link fastTraffic}.
+   */
+  private fastMeasurement(r: Record<string, unknown>): TraceEvent | null {
+    const isLink = r.type === "link";
+    const allowed = isLink ? LINK_NUMBERS : LOAD_NUMBERS;
+    let numbers = 0;
+    for (const k in r) {
+      const v = r[k];
+      if (k === "type") continue;
+      if (k === "tMs" || allowed.has(k)) {
+        if (typeof v !== "number" || !(v >= 0) || v === Infinity) return null;
+        if (k !== "tMs") numbers++;
+      } else if (isLink ? k === "from" || k === "to" : k === "host") {
+        if (typeof v !== "string" || !this.hosts.has(v as HostId)) return null;
+      } else if (!isLink && k === "vm") {
+        if (typeof v !== "string" || !this.vms.has(v as VmId)) return null;
+      } else return null;
+    }
+    if (typeof r.tMs !== "number") return null;
+    if (isLink) {
+      if (typeof r.from !== "string" || typeof r.to !== "string" || numbers === 0) return null;
+      if (typeof r.lossPct === "number" && r.lossPct > 100) return null;
+    } else if ((r.host === undefined) === (r.vm === undefined)) return null;
+    return r as TraceEvent;
+  }
+
   /** Decodes one event line (1-based `line` for messages). Throws {@link InputError} on any problem. */
   decode(text: string, where: InputLocation): TraceEvent {
     const raw = parseJson(text, where);
-    const fast = typeof raw === "object" && raw !== null && (raw as { type?: unknown }).type === "traffic" ? this.fastTraffic(raw) : null;
+    let fast: TraceEvent | null = null;
+    if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+      const type = (raw as { type?: unknown }).type;
+      if (type === "traffic") fast = this.fastTraffic(raw);
+      else if (type === "link" || type === "load") fast = this.fastMeasurement(raw as Record<string, unknown>);
+    }
     const e = fast ?? parseInput(TraceEvent, raw, where);
     const bad = (field: string, reason: string): never => {
       throw new InputError({ ...where, field }, reason);
@@ -106,6 +148,7 @@ export class TraceDecoder {
     if (e.tMs < this.lastTMs) bad("tMs", `time goes backwards (${e.tMs} < ${this.lastTMs}); events must be in non-decreasing tMs order`);
     switch (e.type) {
       case "traffic": {
+        if (fast !== null) break; // the fast path has checked hosts and MACs
         if (e.host !== undefined && !this.hosts.has(e.host)) bad("host", `unknown host '${e.host}'`);
         for (let i = 0; i < e.entries.length; i++) {
           const cell = e.entries[i]!;

@@ -2,18 +2,16 @@
  * `vadapt gen-instance`: seeded random instances, or pattern instances (ring, mesh, all-to-all, ..., real MPI
  * graphs) over SNDlib and Topology Zoo topologies, written as the spec's instance JSON.
  */
-import { readFile, writeFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { writeFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
 import { ConfigError, IoError } from "../../core/errors.js";
-import { CurrentPlacement, generateInstance, GENERATE_DEFAULTS, type Pattern, type Topology } from "../../core/instances/generate.js";
+import { CurrentPlacement, generateInstance, GENERATE_DEFAULTS, type Pattern } from "../../core/instances/generate.js";
 import { randomInstance } from "../../core/instances/random.js";
 import { ObjectiveName, type Instance, type Objective } from "../../core/model/problem.js";
 import { createRng } from "../../core/rng.js";
 import { BSP_PATTERNS, type BspPattern } from "../../core/synth/neighbours.js";
-import { parseGraphml, zooOverlay } from "../../importers/graphml.js";
 import { parseMpiGraph } from "../../importers/mpi.js";
-import { DEFAULT_LINK_LATENCY_MS, readSndlibNetwork, sndlibOverlayLinks } from "../../importers/sndlib.js";
+import { readTextFile as readText, readTopologyFile as readTopology } from "../../importers/topology.js";
 import { nonNegativeNumber, positiveInt } from "../options.js";
 
 interface GenInstanceOptions {
@@ -42,24 +40,6 @@ interface GenInstanceOptions {
 
 /** Pattern names on the command line (`mesh` is the 2-D mesh). */
 const PATTERN_ALIASES: Readonly<Record<string, BspPattern>> = { mesh: "mesh2d" };
-
-async function readText(path: string): Promise<string> {
-  return readFile(path, "utf8").catch((e: unknown) => {
-    throw new IoError(path, `cannot read: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  });
-}
-
-/** A topology from an SNDlib network (native or XML) or a Topology Zoo GraphML file, with the importers' warnings. */
-async function readTopology(path: string): Promise<{ topology: Topology; warnings: string[] }> {
-  if (extname(path).toLowerCase() === ".graphml") {
-    const overlay = zooOverlay(parseGraphml(await readText(path), path));
-    return { topology: { sites: overlay.hosts.map((h) => h.id), links: overlay.links }, warnings: overlay.warnings };
-  }
-  const net = await readSndlibNetwork(path);
-  const warnings: string[] = [];
-  const links = sndlibOverlayLinks(net, DEFAULT_LINK_LATENCY_MS, warnings);
-  return { topology: { sites: net.nodes.map((n) => n.id), links }, warnings };
-}
 
 async function readPattern(spec: string, opts: GenInstanceOptions): Promise<Pattern> {
   if (spec.startsWith("mpi:")) {

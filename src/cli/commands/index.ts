@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerAgent } from "./agent.js";
+import { registerExperiment } from "./experiment.js";
 import { registerGenInstance } from "./gen-instance.js";
 import { registerGenTrace } from "./gen-trace.js";
 import { registerImport } from "./import.js";
@@ -13,4 +14,4 @@ import { registerSolve } from "./solve.js";
 import { registerTestbed } from "./testbed.js";
 
 /** Every subcommand's registration function; add new commands here. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerGenInstance, registerGenTrace, registerImport, registerInfer, registerInspect, registerNatsConfig, registerPlan, registerServe, registerAgent, registerPredict, registerSolve, registerTestbed];
+export const commands: ReadonlyArray<(program: Command) => void> = [registerExperiment, registerGenInstance, registerGenTrace, registerImport, registerInfer, registerInspect, registerNatsConfig, registerPlan, registerServe, registerAgent, registerPredict, registerSolve, registerTestbed];

@@ -153,7 +153,7 @@ export const SolverParams = z.strictObject({
   lp: z.enum(["highs", "glpk"]).default("highs"),
   /** Annealing's move budget (reproducible). */
   iterations: Count.default(20_000),
-  /** Time budget of mip (and of anneal when it has no iteration budget), ms. */
+  /** Time budget of mip and auto, ms (anneal runs its move budget: reproducible whatever the machine's load). */
   deadlineMs: Count.default(5_000),
   /** Also compute the aggregated LP relaxation's bound when the solver proves none. */
   bound: z.boolean().default(false),

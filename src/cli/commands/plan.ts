@@ -26,6 +26,13 @@ function fmt(v: number): string {
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3);
 }
 
+/** Each objective's unit as the spec defines it. */
+const OBJECTIVE_UNITS: Readonly<Record<string, string>> = {
+  "residual-bottleneck": "Σ residual Mbit/s, higher is better",
+  "traffic-cost": "Σ Mbit/s × ms, lower is better",
+  "max-utilization": "highest link load / capacity, lower is better",
+};
+
 function render(r: WhatIfReport): string {
   const out: string[] = [];
   out.push(`what-if: ${r.trace}${r.name !== undefined ? ` (${r.name})` : ""}: ${r.vms} VMs on ${r.hosts} hosts, ${r.intervals} intervals, ${r.events} events${r.badLines > 0 ? `, ${r.badLines} bad lines skipped` : ""}`);
@@ -37,7 +44,7 @@ function render(r: WhatIfReport): string {
     if (rec === undefined) continue;
     const e = rec.plan.efficacy;
     out.push(
-      `  ${e.objective}: ${fmt(e.before)} → ${fmt(e.after)} (${e.predictedGainPct >= 0 ? "+" : ""}${e.predictedGainPct.toFixed(1)}%), ` +
+      `  ${e.objective} (${OBJECTIVE_UNITS[e.objective] ?? "objective"}): ${fmt(e.before)} → ${fmt(e.after)} (${e.predictedGainPct >= 0 ? "+" : ""}${e.predictedGainPct.toFixed(1)}%), ` +
         `${e.migrations.length} migration(s), ${e.migrationSeconds.toFixed(1)} s of copy, ${e.linksAdded} link(s) added, ${e.linksRemoved} removed, ${e.rulesChanged} rule change(s); ${rec.status}`,
     );
     rec.plan.actions.forEach((a, i) => out.push(`  ${String(i + 1).padStart(3)}. ${a.explain}`));

@@ -133,6 +133,7 @@ export async function decide(input: DecideInput): Promise<Decision> {
     baseLinks: world.baseLinks,
     target,
     memMB: (vm) => memOf.get(vm) ?? 0,
+    demands: instance.demands,
     ...input.timing,
     efficacy: {
       objective,

@@ -42,6 +42,8 @@ export interface BuildPlanInput {
   readonly baseLinks: ReadonlySet<string>;
   readonly target: PlanTarget;
   readonly memMB: (vm: VmId) => number;
+  /** The demands the target serves (`mbps` per VM pair), to explain each migration; optional. */
+  readonly demands?: readonly { readonly src: string; readonly dst: string; readonly mbps: number }[];
   readonly efficacy: Omit<Efficacy, "linksAdded" | "linksRemoved" | "rulesChanged">;
   readonly ackTimeoutMs?: number;
   readonly migrationTimeoutMs?: number;
@@ -60,6 +62,43 @@ export function linksOf(paths: readonly PathOut[]): Set<string> {
   const links = new Set<string>();
   for (const p of paths) for (let i = 0; i + 1 < p.hosts.length; i++) links.add(linkKey(p.hosts[i]!, p.hosts[i + 1]!));
   return links;
+}
+
+const fmtMbps = (x: number): string => (x === 0 ? "0" : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toPrecision(2));
+
+/**
+ * Why a VM moves, in terms of its own traffic: how much of it the move keeps on one host (with which peers), or,
+ * when the move brings nothing local, that it makes room or follows the solver's routing.
+ */
+export function explainMigration(
+  vm: VmId,
+  from: HostId,
+  to: HostId,
+  before: ReadonlyMap<VmId, HostId>,
+  after: Readonly<Record<string, HostId>>,
+  demands: readonly { readonly src: string; readonly dst: string; readonly mbps: number }[],
+): string {
+  let total = 0;
+  let localBefore = 0;
+  let localAfter = 0;
+  const peersAfter = new Map<string, number>();
+  for (const d of demands) {
+    const peer = d.src === vm ? d.dst : d.dst === vm ? d.src : null;
+    if (peer === null) continue;
+    total += d.mbps;
+    if (before.get(peer as VmId) === from) localBefore += d.mbps;
+    if ((after[peer] ?? before.get(peer as VmId)) === to) {
+      localAfter += d.mbps;
+      peersAfter.set(peer, (peersAfter.get(peer) ?? 0) + d.mbps);
+    }
+  }
+  if (total === 0) return `the new placement puts it on ${to} (it has no demand of its own: it makes room or balances load)`;
+  if (localAfter > localBefore) {
+    const peers = [...peersAfter].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([p]) => p);
+    const list = peers.length <= 3 ? peers.join(", ") : `${peers.slice(0, 3).join(", ")} and ${peers.length - 3} more`;
+    return `on ${to} with ${list}, ${fmtMbps(localAfter)} of its ${fmtMbps(total)} Mbit/s stays on one host (was ${fmtMbps(localBefore)})`;
+  }
+  return `its ${fmtMbps(total)} Mbit/s takes wider paths from ${to} (${fmtMbps(localAfter)} Mbit/s local, was ${fmtMbps(localBefore)})`;
 }
 
 /** Builds the plan. An empty action list means the target is the current state. */
@@ -99,7 +138,8 @@ export function buildPlan(input: BuildPlanInput): Plan {
     const to = target.mapping[vm]!;
     const from = current.placement.get(vm);
     if (from === undefined || from === to) continue;
-    migrationOf.set(vm, add({ kind: "migrate", vm, from, to, memMB: input.memMB(vm) }, linkIds, "the new placement puts it there"));
+    const why = explainMigration(vm, from, to, current.placement, target.mapping, input.demands ?? []);
+    migrationOf.set(vm, add({ kind: "migrate", vm, from, to, memMB: input.memMB(vm) }, linkIds, why));
   }
 
   // 3-4. Rules, per pair.

@@ -33,6 +33,45 @@ describe("every solver's answer passes the independent checker", () => {
   });
 });
 
+/**
+ * The instance with every VM running where a feasible plan puts it (so the current placement is feasible: it fits
+ * and routes) and a migration budget of 0 to 2.
+ */
+const runningWhere = (inst: Instance, mapping: Solution["mapping"], budget: number): Instance =>
+  Instance.parse({ ...inst, vms: inst.vms.map((v) => ({ ...v, host: mapping[v.id] })), maxMigrations: budget });
+
+describe("a feasible current placement is never answered infeasible (maxMigrations respected)", () => {
+  it.each(Object.keys(solvers))("%s (current placement from brute force, <= 6 VMs, <= 4 hosts)", async (name) => {
+    await fc.assert(
+      fc.asyncProperty(instance(6, 4, 6), fc.integer({ min: 0, max: 2 }), async (inst, budget) => {
+        const free = bruteForce({ ...inst, maxMigrations: null });
+        fc.pre(free !== null);
+        const running = runningWhere(inst, free!.mapping, budget);
+        const s = await solvers[name]!.solve(running, options);
+        expect(s.violations ?? []).toEqual([]);
+        expect(s.feasible).toBe(true);
+        expect(s.migrations.length).toBeLessThanOrEqual(budget);
+        expect(verifySolution(running, s)).toEqual([]);
+      }),
+      { numRuns: name === "greedy" ? 200 : name === "anneal" ? 80 : 30 },
+    );
+  });
+  it.each(["greedy", "anneal"])("%s (current placement from greedy, up to 14 VMs on 6 hosts)", async (name) => {
+    await fc.assert(
+      fc.asyncProperty(instance(14, 6, 20), fc.integer({ min: 0, max: 2 }), async (inst, budget) => {
+        const free = await solvers.greedy!.solve({ ...inst, maxMigrations: null }, options);
+        fc.pre(free.feasible);
+        const running = runningWhere(inst, free.mapping, budget);
+        const s = await solvers[name]!.solve(running, options);
+        expect(s.feasible).toBe(true);
+        expect(s.migrations.length).toBeLessThanOrEqual(budget);
+        expect(verifySolution(running, s)).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe("the exact MIP equals brute force (<= 6 VMs, <= 4 hosts)", () => {
   it("HiGHS: same optimum score, same verdict on feasibility", async () => {
     await fc.assert(

@@ -3,64 +3,118 @@
  * algorithms for the adaptation problem in virtual environments", ICAC'06; tech report NWU-EECS-06-06):
  *
  * 1. order the VMs by communication demand (the sum of the Mbit/s of their demands, in and out), VMs that can run
- *    on one host only first;
- * 2. order the hosts by connectivity (the sum of the bandwidths of their links, in and out);
+ *    on one host only first; then let clusters grow: the next VM is the one with the most Mbit/s to VMs already
+ *    mapped, the most demanding one left when none talks to a mapped VM (so that talkers land together);
+ * 2. order the hosts by connectivity (the sum of their widest-path bandwidths to all other hosts);
  * 3. map each VM in turn to a host with room (cpu, memory), respecting pins, allowed sets and `maxMigrations`:
- *    the host holding most of its traffic with VMs already mapped, then its current host, then the best-connected
- *    host, skipping hosts from which a demand with an already-mapped VM could not be routed even on the empty
+ *    the host holding most of its traffic with VMs already mapped, then (when migrations are bounded or
+ *    penalised) its current host, then the host nearest to its heaviest mapped partner (widest path left, then
+ *    least latency), then the best-connected host, skipping hosts from which a demand with an already-mapped VM could not be routed even on the empty
  *    network (bandwidth, latency bound, local bandwidth). (The paper maps one VM per host; with several VMs per
  *    host, co-locating talkers is the greedy choice.)
  * 4. route the demands in decreasing Mbit/s, each along the widest path of residual bandwidth (adapted Dijkstra)
- *    that has room for it and meets its latency bound; co-located demands use the host's local bandwidth.
+ *    that has room for it and meets its latency bound; co-located demands use the host's local bandwidth. A demand
+ *    that finds no room is repaired by moving one of its VMs (to its partner's host, another partner's, or a
+ *    well-connected host) when all of that VM's demands can then be routed.
  *
- * It does not search: when a step finds no room the answer names the constraint that stopped it.
+ * With a migration budget the first pass may spend the budget early and leave a later VM no room; the heuristic
+ * then maps again with room *reserved* on each host for the unmapped VMs running there (so every VM can always
+ * stay), and finally tries the current placement itself (new VMs mapped greedily) with a bounded search over
+ * candidate routes. Hence a current placement that fits and routes is never answered as infeasible.
+ * When every pass fails the answer names the constraint that stopped the first.
  */
 import { Constraint, fitsWithin, type Violation } from "../model/problem.js";
 import { unroutable } from "./infeasibility.js";
+import { kShortestPaths } from "./k-shortest.js";
 import type { Net } from "./net.js";
 import { Plan } from "./plan.js";
-import { widestPath, widestWidths } from "./widest-path.js";
+import { MinHeap } from "./heap.js";
+import { leastLatencies, widestPath, widestWidths } from "./widest-path.js";
 
 export type GreedyOutcome = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly violations: Violation[] };
 
+/** How a pass maps VMs: freely, with room reserved for VMs that may yet stay, or leaving VMs where they run. */
+const MapMode = { Free: "free", Reserve: "reserve", Stay: "stay" } as const;
+type MapMode = (typeof MapMode)[keyof typeof MapMode];
+
 /** Builds a complete feasible plan greedily, or says which constraint stopped it. */
 export function greedyPlan(net: Net): GreedyOutcome {
+  const first = greedyPass(net, MapMode.Free);
+  if (first.ok) return first;
+  const hasCurrent = net.current.some((h) => h >= 0);
+  if (!hasCurrent) return first;
+  for (const mode of net.instance.maxMigrations !== null ? [MapMode.Reserve, MapMode.Stay] : [MapMode.Stay]) {
+    const r = greedyPass(net, mode);
+    if (r.ok) return r;
+  }
+  return first;
+}
+
+/**
+ * Host ranks by connectivity (0 = best connected): the sum over the other hosts of the widest-path bandwidth to
+ * them (ICAC'06 ranks by the bandwidth of a host's links; the widest paths also see a bottleneck further away,
+ * such as a site's LAN hosts behind a slow wide-area link).
+ */
+function hostRanks(net: Net): Int32Array {
+  const connectivity = new Float64Array(net.H);
+  for (let h = 0; h < net.H; h++) {
+    const w = widestWidths(net, h, net.bw);
+    for (let k = 0; k < net.H; k++) if (k !== h) connectivity[h]! += w[k]!;
+  }
+  const rank = new Int32Array(net.H);
+  Array.from({ length: net.H }, (_, h) => h)
+    .sort((a, b) => connectivity[b]! - connectivity[a]! || a - b)
+    .forEach((h, r) => (rank[h] = r));
+  return rank;
+}
+
+/** The VM's current host when it may stay there, else −1. */
+function stayHost(net: Net, v: number): number {
+  const cur = net.current[v]!;
+  return cur >= 0 && net.candidates[v]!.includes(cur) ? cur : -1;
+}
+
+function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
   const plan = new Plan(net);
+  const hostRank = hostRanks(net);
   const demandOf = new Float64Array(net.V);
   for (let d = 0; d < net.D; d++) {
     demandOf[net.src[d]!]! += net.mbps[d]!;
     demandOf[net.dst[d]!]! += net.mbps[d]!;
   }
-  const connectivity = new Float64Array(net.H);
-  for (let e = 0; e < net.E; e++) {
-    connectivity[net.from[e]!]! += net.bw[e]!;
-    connectivity[net.to[e]!]! += net.bw[e]!;
-  }
-  const hostRank = new Int32Array(net.H);
-  Array.from({ length: net.H }, (_, h) => h)
-    .sort((a, b) => connectivity[b]! - connectivity[a]! || a - b)
-    .forEach((h, rank) => (hostRank[h] = rank));
-  const vmOrder = Array.from({ length: net.V }, (_, v) => v).sort((a, b) => {
-    const fa = net.candidates[a]!.length === 1 ? 0 : 1;
-    const fb = net.candidates[b]!.length === 1 ? 0 : 1;
-    return fa - fb || demandOf[b]! - demandOf[a]! || a - b;
-  });
+  /** 0: one candidate host; 1: staying (Stay mode); 2: the rest, mapped as the clusters grow. */
+  const tier = (v: number): number => (net.candidates[v]!.length === 1 ? 0 : mode === MapMode.Stay && stayHost(net, v) >= 0 ? 1 : 2);
+  const vmOrder = Array.from({ length: net.V }, (_, v) => v).sort((a, b) => tier(a) - tier(b) || demandOf[b]! - demandOf[a]! || a - b);
+  const nextVm = growingOrder(net, plan, vmOrder, tier);
 
+  // room reserved on each host for the unmapped VMs that may stay on it (Reserve and Stay modes)
+  const reservedCpu = new Float64Array(net.H);
+  const reservedMem = new Float64Array(net.H);
+  if (mode !== MapMode.Free) {
+    for (let v = 0; v < net.V; v++) {
+      const h = stayHost(net, v);
+      if (h < 0) continue;
+      reservedCpu[h]! += net.cpu[v]!;
+      reservedMem[h]! += net.mem[v]!;
+    }
+  }
+  const hasRoom = (v: number, h: number): boolean =>
+    h === stayHost(net, v)
+      ? plan.fits(v, h)
+      : fitsWithin(plan.cpuUsed[h]! + reservedCpu[h]! + net.cpu[v]!, net.cpuCap[h]!) &&
+        fitsWithin(plan.memUsed[h]! + reservedMem[h]! + net.mem[v]!, net.memCap[h]!);
+
+  const migrationsCost = net.instance.maxMigrations !== null || net.instance.migrationWeight > 0;
   const affinity = new Float64Array(net.H);
   /** Co-located Mbit/s per host implied by the mapping so far. */
   const localPlanned = new Float64Array(net.H);
-  const widths = new Map<number, Float64Array>();
-  /** Whether demand d could be routed between hosts a and b on the empty network (a look-ahead for the mapping). */
-  const routable = (d: number, a: number, b: number): boolean => {
-    if (a === b) return fitsWithin(localPlanned[a]! + net.mbps[d]!, net.localMbps[a]!);
-    if (net.maxLatencyMs[d] !== Infinity) return widestPath(net, a, b, net.bw, { minMbps: net.mbps[d]!, maxLatencyMs: net.maxLatencyMs[d]! }) !== null;
-    let w = widths.get(a);
-    if (w === undefined) {
-      w = widestWidths(net, a, net.bw);
-      widths.set(a, w);
-    }
-    return w[b]! >= net.mbps[d]!;
-  };
+  /** Residual bandwidth once the demands between mapped VMs are tentatively routed (widest paths). */
+  const residualPlanned = net.bw.slice();
+  /** Whether demand d could be routed between hosts a and b given the tentative routes (a look-ahead). */
+  const routable = (d: number, a: number, b: number): boolean =>
+    a === b
+      ? fitsWithin(localPlanned[a]! + net.mbps[d]!, net.localMbps[a]!)
+      : widestPath(net, a, b, residualPlanned, { minMbps: net.mbps[d]!, maxLatencyMs: net.maxLatencyMs[d]! }) !== null;
   /** Whether every demand between v (put on h) and a VM already mapped could still be routed. */
   const lookahead = (v: number, h: number): boolean => {
     for (const d of net.incident[v]!) {
@@ -70,41 +124,235 @@ export function greedyPlan(net: Net): GreedyOutcome {
     }
     return true;
   };
-  for (const v of vmOrder) {
+  /**
+   * From the host of v's heaviest mapped partner to every host: the widest-path bandwidth left by the tentative
+   * routes, and the least latency (null when no partner is mapped).
+   */
+  const nearness = (v: number): { width: Float64Array; latency: Float64Array } | null => {
+    let anchor = -1;
+    let most = 0;
     for (const d of net.incident[v]!) {
-      const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
-      const h = plan.hostOf[other]!;
-      if (h >= 0) affinity[h]! += net.mbps[d]!;
+      const h = plan.hostOf[net.src[d] === v ? net.dst[d]! : net.src[d]!]!;
+      if (h >= 0 && net.mbps[d]! > most) {
+        most = net.mbps[d]!;
+        anchor = h;
+      }
     }
-    const cur = net.current[v]!;
-    // most traffic with mapped VMs, then staying put, then connectivity; the first whose demands stay routable
-    const open = net.candidates[v]!
-      .filter((h) => plan.fits(v, h) && plan.withinMigrationBudget(v, h))
-      .sort((a, b) => affinity[b]! - affinity[a]! || (b === cur ? 1 : 0) - (a === cur ? 1 : 0) || hostRank[a]! - hostRank[b]!);
+    return anchor < 0 ? null : { width: widestWidths(net, anchor, residualPlanned), latency: leastLatencies(net, anchor) };
+  };
+  /** Tentatively routes v's demands with mapped VMs (v just placed). */
+  const planDemands = (v: number): void => {
     for (const d of net.incident[v]!) {
-      const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
-      const h = plan.hostOf[other]!;
-      if (h >= 0) affinity[h] = 0;
+      const a = plan.hostOf[net.src[d]!]!;
+      const b = plan.hostOf[net.dst[d]!]!;
+      if (a < 0 || b < 0) continue;
+      if (a === b) {
+        localPlanned[a]! += net.mbps[d]!;
+        continue;
+      }
+      const r = widestPath(net, a, b, residualPlanned, { minMbps: net.mbps[d]!, maxLatencyMs: net.maxLatencyMs[d]! });
+      if (r !== null) for (const e of r.edges) residualPlanned[e]! -= net.mbps[d]!;
+    }
+  };
+  for (let v = nextVm(); v >= 0; v = nextVm()) {
+    const stay = stayHost(net, v);
+    let open: number[];
+    if (mode === MapMode.Stay && stay >= 0) {
+      open = hasRoom(v, stay) ? [stay] : [];
+    } else {
+      for (const d of net.incident[v]!) {
+        const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
+        const h = plan.hostOf[other]!;
+        if (h >= 0) affinity[h]! += net.mbps[d]!;
+      }
+      // most traffic with mapped VMs, then staying put (when moving costs), then connectivity; the first whose
+      // demands stay routable
+      const cur = migrationsCost ? net.current[v]! : -1;
+      const near = nearness(v);
+      open = net.candidates[v]!
+        .filter((h) => hasRoom(v, h) && plan.withinMigrationBudget(v, h))
+        .sort(
+          (a, b) =>
+            affinity[b]! - affinity[a]! ||
+            (b === cur ? 1 : 0) - (a === cur ? 1 : 0) ||
+            (near === null ? 0 : near.width[b]! - near.width[a]! || near.latency[a]! - near.latency[b]!) ||
+            hostRank[a]! - hostRank[b]!,
+        );
+      for (const d of net.incident[v]!) {
+        const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
+        const h = plan.hostOf[other]!;
+        if (h >= 0) affinity[h] = 0;
+      }
     }
     const best = open.find((h) => lookahead(v, h)) ?? open[0];
     if (best === undefined) return { ok: false, violations: [noRoom(net, plan, v)] };
+    if (stay >= 0 && mode !== MapMode.Free) {
+      reservedCpu[stay]! -= net.cpu[v]!;
+      reservedMem[stay]! -= net.mem[v]!;
+    }
     plan.place(v, best);
-    for (const d of net.incident[v]!) if (plan.hostOf[net.src[d]!] === best && plan.hostOf[net.dst[d]!] === best) localPlanned[best]! += net.mbps[d]!;
+    planDemands(v);
   }
 
-  const demandOrder = Array.from({ length: net.D }, (_, d) => d).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
-  for (const d of demandOrder) {
-    if (plan.routeWidest(d)) continue;
+  const mapped = mode === MapMode.Stay ? plan.clone() : null;
+  const failed = routeAll(plan);
+  if (failed === null) return { ok: true, plan };
+  // the repairs may have moved VMs: search the routes of the mapping as it was
+  if (mapped !== null && searchRoutes(mapped)) return { ok: true, plan: mapped };
+  return { ok: false, violations: [whyUnrouted(net, plan, failed)] };
+}
+
+/**
+ * The order in which VMs are mapped: the VMs of `tier` 0 and 1 as `ranked`, then, growing clusters, the unmapped VM
+ * with the most Mbit/s to VMs already mapped (a new cluster starting from the most demanding VM left). Returns a
+ * function giving the next VM (to be mapped before the next call), −1 when all are.
+ */
+function growingOrder(net: Net, plan: Plan, ranked: readonly number[], tier: (v: number) => number): () => number {
+  const toMapped = new Float64Array(net.V);
+  const heap = new MinHeap();
+  let i = 0;
+  let last = -1;
+  return () => {
+    if (last >= 0) {
+      for (const d of net.incident[last]!) {
+        const w = net.src[d] === last ? net.dst[d]! : net.src[d]!;
+        if (plan.hostOf[w]! >= 0) continue;
+        toMapped[w]! += net.mbps[d]!;
+        heap.push(-toMapped[w]!, w);
+      }
+    }
+    if (i < ranked.length && tier(ranked[i]!) < 2) return (last = ranked[i++]!);
+    while (heap.size > 0) {
+      const v = heap.pop();
+      if (plan.hostOf[v]! < 0 && -heap.lastKey === toMapped[v]) return (last = v);
+    }
+    while (i < ranked.length && plan.hostOf[ranked[i]!]! >= 0) i++;
+    return i < ranked.length ? (last = ranked[i++]!) : -1;
+  };
+}
+
+/**
+ * Routes every demand in decreasing Mbit/s along widest residual paths, repairing a demand that finds no room by
+ * moving one of its VMs. Returns the demand it could not route (the plan left partly routed), or null.
+ */
+function routeAll(plan: Plan): number | null {
+  const net = plan.net;
+  const order = Array.from({ length: net.D }, (_, d) => d).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
+  for (const d of order) {
+    if (plan.route[d] !== null || plan.routeWidest(d) || repairByMove(plan, d)) continue;
+    return d;
+  }
+  return null;
+}
+
+/** How many hosts with room a repair tries per VM beyond its partners' hosts (the nearest to the partner). */
+const REPAIR_HOSTS = 8;
+
+/** Hosts reachable from `src`, in increasing latency (`src` first). */
+function nearestHosts(net: Net, src: number): number[] {
+  const dist = leastLatencies(net, src);
+  return Array.from({ length: net.H }, (_, h) => h)
+    .filter((h) => dist[h]! < Infinity)
+    .sort((a, b) => dist[a]! - dist[b]! || a - b);
+}
+
+/**
+ * Moves the source or the destination VM of the unroutable demand `d` to another host (its partners' hosts first,
+ * then the hosts with room nearest, by latency, to the other VM of `d`) where it fits within the migration budget and all of its routed demands, and
+ * `d`, can be routed again. Changes nothing and returns false when no such move exists.
+ */
+function repairByMove(plan: Plan, d: number): boolean {
+  const net = plan.net;
+  for (const x of [net.src[d]!, net.dst[d]!]) {
+    const mine = net.incident[x]!.filter((k) => k === d || plan.route[k] !== null).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
+    const partner = net.src[d] === x ? net.dst[d]! : net.src[d]!;
+    const tried = new Set<number>([plan.hostOf[x]!]);
+    const hosts: number[] = [];
+    const consider = (h: number): void => {
+      if (h < 0 || tried.has(h)) return;
+      tried.add(h);
+      hosts.push(h);
+    };
+    for (const k of net.incident[x]!) consider(plan.hostOf[net.src[k] === x ? net.dst[k]! : net.src[k]!]!);
+    consider(net.current[x]!);
+    const isCandidate = new Set(net.candidates[x]!);
+    let extra = 0;
+    for (const h of nearestHosts(net, plan.hostOf[partner]!)) {
+      if (extra >= REPAIR_HOSTS) break;
+      if (!isCandidate.has(h) || tried.has(h) || !plan.fits(x, h)) continue;
+      consider(h);
+      extra++;
+    }
+    for (const h of hosts) {
+      if (!isCandidate.has(h) || !plan.withinMigrationBudget(x, h)) continue;
+      plan.begin();
+      for (const k of mine) plan.clearRoute(k);
+      plan.unplace(x);
+      let ok = plan.fits(x, h);
+      if (ok) {
+        plan.place(x, h);
+        for (const k of mine) if (!(ok = plan.routeWidest(k))) break;
+      }
+      if (ok) {
+        plan.commit();
+        return true;
+      }
+      plan.rollback();
+    }
+  }
+  return false;
+}
+
+/** Candidate routes per demand in the bounded search, and the search's budget of tried routes. */
+const SEARCH_PATHS = 6;
+const SEARCH_BUDGET = 20_000;
+
+/**
+ * Routes every demand of a complete mapping by depth-first search over each demand's candidate routes (its
+ * widest and its least-latency paths with room, by Yen's algorithm), largest demands first, within a budget of
+ * tried routes. Exhaustive on small instances; on success the plan is fully routed, else it is left unrouted.
+ */
+function searchRoutes(plan: Plan): boolean {
+  const net = plan.net;
+  for (let d = 0; d < net.D; d++) plan.clearRoute(d);
+  const order = Array.from({ length: net.D }, (_, d) => d).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
+  let budget = SEARCH_BUDGET;
+  const visit = (i: number): boolean => {
+    if (i === order.length) return true;
+    const d = order[i]!;
     const a = plan.hostOf[net.src[d]!]!;
     const b = plan.hostOf[net.dst[d]!]!;
-    const name = `demand ${d} (${net.vmIds[net.src[d]!]} -> ${net.vmIds[net.dst[d]!]}, ${net.mbps[d]} Mbit/s)`;
-    const why: Violation =
-      a === b
-        ? { constraint: Constraint.LocalBandwidth, message: `${name}: host '${net.hostIds[a]}' has no local bandwidth left for it` }
-        : unroutable(net, d, a, b, name, plan.residual);
-    return { ok: false, violations: [why] };
-  }
-  return { ok: true, plan };
+    if (a === b) {
+      if (!plan.routeWidest(d)) return false;
+      if (visit(i + 1)) return true;
+      plan.clearRoute(d);
+      return false;
+    }
+    const limits = { minMbps: net.mbps[d]!, maxLatencyMs: net.maxLatencyMs[d]! };
+    const options = kShortestPaths(net, a, b, SEARCH_PATHS, plan.residual, limits);
+    const widest = widestPath(net, a, b, plan.residual, limits);
+    if (widest !== null && !options.some((r) => r.edges.join() === widest.edges.join())) options.unshift(widest);
+    for (const r of options) {
+      if (budget-- <= 0) return false;
+      plan.setRoute(d, r.edges);
+      if (visit(i + 1)) return true;
+      plan.clearRoute(d);
+    }
+    return false;
+  };
+  if (visit(0)) return true;
+  for (let d = 0; d < net.D; d++) plan.clearRoute(d);
+  return false;
+}
+
+/** Why demand `d` could not be routed in the plan as it stands. */
+function whyUnrouted(net: Net, plan: Plan, d: number): Violation {
+  const a = plan.hostOf[net.src[d]!]!;
+  const b = plan.hostOf[net.dst[d]!]!;
+  const name = `demand ${d} (${net.vmIds[net.src[d]!]} -> ${net.vmIds[net.dst[d]!]}, ${net.mbps[d]} Mbit/s)`;
+  return a === b
+    ? { constraint: Constraint.LocalBandwidth, message: `${name}: host '${net.hostIds[a]}' has no local bandwidth left for it` }
+    : unroutable(net, d, a, b, name, plan.residual);
 }
 
 /** Why VM `v` found no host: the budget of migrations, or cpu or memory on every candidate. */

@@ -7,10 +7,9 @@
 import { Constraint, fitsWithin, Objective } from "../model/problem.js";
 import { communicatingPairs, mostVmsWith, sortedSizes } from "./co-location.js";
 import { LpBuilder, VarKind, type LpModel, type LpTerm } from "./lp-model.js";
-import { MinHeap } from "./heap.js";
 import type { Net } from "./net.js";
 import type { Plan } from "./plan.js";
-import { widestWidths } from "./widest-path.js";
+import { leastLatencies, widestWidths } from "./widest-path.js";
 
 /** The constraint families that {@link buildMip} can leave out (to find which ones make an instance infeasible). */
 export const OMITTABLE = [
@@ -74,29 +73,6 @@ function allPairs(net: Net): {
       (omit.has(Constraint.LinkBandwidth) || widths[a]![b]! >= net.mbps[d]!) &&
       (omit.has(Constraint.Latency) || latencies[a]![b]! <= net.maxLatencyMs[d]!),
   };
-}
-
-/** Least latency from `src` to every host over all links (Dijkstra). */
-function leastLatencies(net: Net, src: number): Float64Array {
-  const dist = new Float64Array(net.H).fill(Infinity);
-  const done = new Uint8Array(net.H);
-  const heap = new MinHeap();
-  dist[src] = 0;
-  heap.push(0, src);
-  while (heap.size > 0) {
-    const u = heap.pop();
-    if (done[u] === 1) continue;
-    done[u] = 1;
-    for (const e of net.out[u]!) {
-      const v = net.to[e]!;
-      const l = dist[u]! + net.latencyMs[e]!;
-      if (l < dist[v]!) {
-        dist[v] = l;
-        heap.push(l, v);
-      }
-    }
-  }
-  return dist;
 }
 
 /** The number of variables the exact MIP would have (to decide whether it is worth building). */

@@ -166,3 +166,26 @@ export function widestWidths(g: PathGraph, src: number, capacity: ArrayLike<numb
   }
   return width;
 }
+
+/** Least latency from `src` to every host over all links (Dijkstra). */
+export function leastLatencies(g: PathGraph, src: number): Float64Array {
+  const dist = new Float64Array(g.H).fill(Infinity);
+  const done = new Uint8Array(g.H);
+  const heap = new MinHeap();
+  dist[src] = 0;
+  heap.push(0, src);
+  while (heap.size > 0) {
+    const u = heap.pop();
+    if (done[u] === 1) continue;
+    done[u] = 1;
+    for (const e of g.out[u]!) {
+      const v = g.to[e]!;
+      const l = dist[u]! + g.latencyMs[e]!;
+      if (l < dist[v]!) {
+        dist[v] = l;
+        heap.push(l, v);
+      }
+    }
+  }
+  return dist;
+}

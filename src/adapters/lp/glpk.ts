@@ -1,7 +1,9 @@
 /**
  * {@link LpSolver} over GLPK (Makhorin, GNU Linear Programming Kit; the `glpk.js` WebAssembly build): the model
  * is handed over as glpk.js's JSON form; a MIP is solved by GLPK's branch-and-cut after presolve. GLPK reports no
- * dual bound for a MIP stopped at its time limit.
+ * dual bound for a MIP stopped at its time limit, and glpk.js exposes no way to pass a MIP start (its options are
+ * msglev, tmlim, mipgap, presol and an LP-only callback), so `options.start` is ignored: the caller keeps its start
+ * plan and returns it when GLPK finds nothing better within the limit.
  */
 import GLPKFactory from "glpk.js/node";
 import { ExternalError } from "../../core/errors.js";

@@ -24,40 +24,34 @@ function macOf(macs: Readonly<Record<string, string>>, vm: string, spec: ActionS
 }
 
 /**
- * The plan-action executor of one host over its overlay actuator. Actions are executed one at a time per host
- * (the driver's read-modify-write of a host's tables is not meant to interleave); an action addressed to another
- * host is refused.
+ * The plan-action executor of one host over its overlay actuator; an action addressed to another host is refused.
+ * Actions may run concurrently (the applier runs independent actions at once): the driver's methods touch only
+ * their own pair, VM or peer, and the plan orders the actions that depend on each other.
  */
 export function linuxHostActuator(a: OverlayActuator): HostActuator {
-  let queue: Promise<unknown> = Promise.resolve();
   const mine = (host: HostId, spec: ActionSpec): void => {
     if (host !== a.host) throw new ExternalError("agent", `${spec.kind} is executed by ${host}, not by ${a.host}`);
   };
-  const execute = async (spec: ActionSpec, macs: Readonly<Record<string, string>>): Promise<void> => {
-    switch (spec.kind) {
-      case "add-link":
-        mine(spec.from, spec);
-        return a.addLink(spec.to);
-      case "remove-link":
-        mine(spec.from, spec);
-        return a.removeLink(spec.to);
-      case "set-rule":
-        mine(spec.host, spec);
-        return a.setRule({ src: macOf(macs, spec.src, spec), dst: macOf(macs, spec.dst, spec), next: spec.next });
-      case "delete-rule":
-        mine(spec.host, spec);
-        return a.deleteRule(macOf(macs, spec.src, spec), macOf(macs, spec.dst, spec));
-      case "migrate":
-        mine(spec.from, spec);
-        await a.migrate(spec.vm, spec.to, { precopyMB: spec.memMB });
-        return;
-    }
-  };
   return {
-    execute: (spec, macs) => {
-      const run = queue.then(() => execute(spec, macs));
-      queue = run.catch(() => undefined);
-      return run;
+    execute: async (spec, macs) => {
+      switch (spec.kind) {
+        case "add-link":
+          mine(spec.from, spec);
+          return a.addLink(spec.to);
+        case "remove-link":
+          mine(spec.from, spec);
+          return a.removeLink(spec.to);
+        case "set-rule":
+          mine(spec.host, spec);
+          return a.setRule({ src: macOf(macs, spec.src, spec), dst: macOf(macs, spec.dst, spec), next: spec.next });
+        case "delete-rule":
+          mine(spec.host, spec);
+          return a.deleteRule(macOf(macs, spec.src, spec), macOf(macs, spec.dst, spec));
+        case "migrate":
+          mine(spec.from, spec);
+          await a.migrate(spec.vm, spec.to, { precopyMB: spec.memMB });
+          return;
+      }
     },
   };
 }

@@ -21,7 +21,7 @@ export function createProgress(total: number, out: NodeJS.WriteStream, opts: { r
     const pct = total === 0 ? 100 : (100 * n) / total;
     const width = 24;
     const bar = "#".repeat(Math.round((pct / 100) * width)).padEnd(width, ".");
-    return `[${bar}] ${n}/${total} ${pct.toFixed(0)}%${left === null ? "" : ` ~${formatDuration(left)} left`}  ${label}`;
+    return `[${bar}] ${n}/${total} ${pct.toFixed(0)}%${left === null ? "" : ` ~${formatDuration(Math.round(left / 1000) * 1000)} left`}  ${label}`;
   };
   return {
     tick(label) {

@@ -32,7 +32,7 @@ describe("explainMigration", () => {
   ] as const;
   for (const c of cases) {
     it(c.name, () => {
-      expect(explainMigration(v(c.vm), h(c.from), h(c.to), before, c.after as Record<string, HostId>, c.demands)).toBe(c.want);
+      expect(explainMigration(v(c.vm), h(c.from), h(c.to), before, c.after as Record<string, string> as Record<string, HostId>, c.demands)).toBe(c.want);
     });
   }
 });

@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { listNetnsWithPrefix } from "../adapters/linux/netns.js";
 import { LinuxOverlay } from "../adapters/linux/overlay-driver.js";
 import { LinuxTrafficSource, type LinuxTrafficSourceOptions } from "../adapters/linux/traffic-source.js";
-import type { OverlayActuator } from "../adapters/overlay.js";
+import type { MigrationReport, OverlayActuator } from "../adapters/overlay.js";
 import { ExternalError } from "../core/errors.js";
 import type { HostId, Mac } from "../core/model/ids.js";
 import type { ActionSpec } from "../core/plan/actions.js";
@@ -23,12 +23,18 @@ function macOf(macs: Readonly<Record<string, string>>, vm: string, spec: ActionS
   return mac.toLowerCase() as Mac;
 }
 
+/** A migration's report with its wall-clock start and end (epoch ms). */
+export interface TimedMigration extends MigrationReport {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
 /**
  * The plan-action executor of one host over its overlay actuator; an action addressed to another host is refused.
  * Actions may run concurrently (the applier runs independent actions at once): the driver's methods touch only
  * their own pair, VM or peer, and the plan orders the actions that depend on each other.
  */
-export function linuxHostActuator(a: OverlayActuator): HostActuator {
+export function linuxHostActuator(a: OverlayActuator, onMigration?: (r: TimedMigration) => void): HostActuator {
   const mine = (host: HostId, spec: ActionSpec): void => {
     if (host !== a.host) throw new ExternalError("agent", `${spec.kind} is executed by ${host}, not by ${a.host}`);
   };
@@ -49,7 +55,9 @@ export function linuxHostActuator(a: OverlayActuator): HostActuator {
           return a.deleteRule(macOf(macs, spec.src, spec), macOf(macs, spec.dst, spec));
         case "migrate":
           mine(spec.from, spec);
-          await a.migrate(spec.vm, spec.to, { precopyMB: spec.memMB });
+          const startMs = Date.now();
+          const r = await a.migrate(spec.vm, spec.to, { precopyMB: spec.memMB });
+          onMigration?.({ ...r, startMs, endMs: Date.now() });
           return;
       }
     },
@@ -69,6 +77,8 @@ export interface LinuxAgentsOptions {
   readonly clock: Clock;
   /** Link probes (count and spacing of the pings each interval). */
   readonly probes?: LinuxTrafficSourceOptions;
+  /** Called after each migration this process's agents carried out (default: logged). */
+  readonly onMigration?: (r: TimedMigration) => void;
 }
 
 export interface LinuxAgentsHandle extends AgentsHandle {
@@ -94,13 +104,17 @@ export async function startLinuxAgents(o: LinuxAgentsOptions): Promise<LinuxAgen
   const disable = async (): Promise<void> => {
     await Promise.all([...sources.values()].map((s) => s.sniffer.disable().catch((e: unknown) => o.logger.warn({ host: s.host, err: e }, "cannot switch sniffing off"))));
   };
+  const onMigration =
+    o.onMigration ??
+    ((r: TimedMigration): void =>
+      o.logger.info({ vm: r.vm, from: r.from, to: r.to, precopyBytes: r.precopyBytes, precopyMs: Math.round(r.precopyMs), switchMs: Math.round(r.switchMs), totalMs: r.endMs - r.startMs }, "migrated"));
   try {
     for (const h of hosts) sources.set(h, await LinuxTrafficSource.open(driver, h, o.probes));
     const handle = await startAgents({
       overlay: o.overlay,
       servers: o.servers,
       intervalMs: o.intervalMs,
-      hosts: hosts.map((id) => ({ id, sources: sources.get(id)!, actuator: linuxHostActuator(driver.host(id)) })),
+      hosts: hosts.map((id) => ({ id, sources: sources.get(id)!, actuator: linuxHostActuator(driver.host(id), onMigration) })),
       ...(o.credentials === undefined ? {} : { credentials: o.credentials }),
       logger: o.logger,
       clock: o.clock,

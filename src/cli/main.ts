@@ -3,8 +3,9 @@
 import { Command, CommanderError } from "commander";
 import { VadaptError } from "../core/errors.js";
 import { commands } from "./commands/index.js";
+import { registerNeeded } from "./commands/lazy.js";
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("vadapt")
     .description("Adaptive overlay optimizer for virtual machines (VTTIF inference, RPS-style prediction, VADAPT placement and routing)")
     .version("0.1.0")
@@ -12,13 +13,13 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true })
     // Before the subcommands are added, so that they inherit it: usage errors return exit code 2, never exit.
     .exitOverride();
-  for (const register of commands) register(program);
+  await registerNeeded(program, commands, argv);
   return program;
 }
 
 /** Exit codes: 0 ok, 1 failure, 2 bad input or usage. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
     return 0;

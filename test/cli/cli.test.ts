@@ -21,14 +21,24 @@ function allCommands(c: Command, path: string[] = []): string[][] {
 }
 
 describe("vadapt CLI", () => {
-  it("has --help on every command", () => {
-    const cmds = allCommands(buildProgram());
+  it("has --help on every command", async () => {
+    const cmds = allCommands(await buildProgram());
+    expect(cmds.map((c) => c.join(" "))).toEqual(expect.arrayContaining(["plan", "serve", "approve", "agent", "import pcap", "testbed up", "report", "experiment"]));
     expect(cmds.length).toBeGreaterThan(2);
     for (const c of cmds) {
       const r = run([...c, "--help"]);
       expect(r.code, c.join(" ")).toBe(0);
-      expect(r.stdout).toMatch(/Usage: vadapt/);
+      expect(r.stdout).toMatch(new RegExp(`Usage: vadapt ${c.join(" ")} `));
     }
+  });
+
+  it("lists every command in the top-level help and suggests one for a typo", () => {
+    const r = run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const c of ["plan", "serve", "approve", "solve", "infer", "predict", "import", "testbed", "report", "experiment"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${c} `));
+    const typo = run(["plna", "x"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean plan\?/);
   });
 
   it("inspects the bundled sample trace", () => {

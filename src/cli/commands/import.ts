@@ -1,21 +1,25 @@
 import type { Command } from "commander";
-import { registerImportPcap } from "./import-pcap.js";
-import { registerImportBw } from "./import-bw.js";
-import { registerImportLoad } from "./import-load.js";
-import { registerImportMpi } from "./import-mpi.js";
-import { registerImportRtt } from "./import-rtt.js";
-import { registerImportSndlib } from "./import-sndlib.js";
-import { registerImportGraphml } from "./import-graphml.js";
+import { registerNeeded, type Loaders } from "./lazy.js";
+
+/** Importer subcommands by kind, loaded on demand like the top-level commands (src/cli/commands/index.ts). */
+export const importers: Loaders = {
+  bw: async () => (await import("./import-bw.js")).registerImportBw,
+  graphml: async () => (await import("./import-graphml.js")).registerImportGraphml,
+  load: async () => (await import("./import-load.js")).registerImportLoad,
+  mpi: async () => (await import("./import-mpi.js")).registerImportMpi,
+  pcap: async () => (await import("./import-pcap.js")).registerImportPcap,
+  rtt: async () => (await import("./import-rtt.js")).registerImportRtt,
+  sndlib: async () => (await import("./import-sndlib.js")).registerImportSndlib,
+};
 
 /**
  * `vadapt import <kind> <path> -o out.trace`: one subcommand per source kind, each with its own options and
- * --help. Importer modules register their subcommand here.
+ * --help. `args` are the arguments after `import`.
  */
-export const importers: Array<(parent: Command) => void> = [registerImportPcap, registerImportMpi, registerImportLoad, registerImportRtt, registerImportBw, registerImportSndlib, registerImportGraphml];
-
-export function registerImport(program: Command): void {
+export async function registerImport(program: Command, args: readonly string[]): Promise<void> {
   const cmd = program
     .command("import")
     .description("convert a real data set into a vadapt trace (see `vadapt import <kind> --help`)");
-  for (const register of importers) register(cmd);
+  await registerNeeded(cmd, importers, args);
 }
+

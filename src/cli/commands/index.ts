@@ -1,18 +1,23 @@
-import type { Command } from "commander";
-import { registerAgent } from "./agent.js";
-import { registerExperiment } from "./experiment.js";
-import { registerGenInstance } from "./gen-instance.js";
-import { registerGenTrace } from "./gen-trace.js";
-import { registerImport } from "./import.js";
-import { registerInfer } from "./infer.js";
-import { registerInspect } from "./inspect.js";
-import { registerNatsConfig } from "./nats-config.js";
-import { registerPlan } from "./plan.js";
-import { registerServe } from "./serve.js";
-import { registerPredict } from "./predict.js";
-import { registerReport } from "./report.js";
-import { registerSolve } from "./solve.js";
-import { registerTestbed } from "./testbed.js";
+import type { Loaders } from "./lazy.js";
 
-/** Every subcommand's registration function; add new commands here. */
-export const commands: ReadonlyArray<(program: Command) => void> = [registerExperiment, registerGenInstance, registerGenTrace, registerImport, registerInfer, registerInspect, registerNatsConfig, registerPlan, registerServe, registerAgent, registerPredict, registerReport, registerSolve, registerTestbed];
+/**
+ * Every subcommand, by name, as a loader of its registration function; add new commands here. Loading on demand
+ * keeps start-up short: `vadapt import pcap` loads the importers, not the NATS client or the LP solvers.
+ */
+export const commands: Loaders = {
+  agent: async () => (await import("./agent.js")).registerAgent,
+  approve: async () => (await import("./serve.js")).registerApprove,
+  experiment: async () => (await import("./experiment.js")).registerExperiment,
+  "gen-instance": async () => (await import("./gen-instance.js")).registerGenInstance,
+  "gen-trace": async () => (await import("./gen-trace.js")).registerGenTrace,
+  import: async () => (await import("./import.js")).registerImport,
+  infer: async () => (await import("./infer.js")).registerInfer,
+  inspect: async () => (await import("./inspect.js")).registerInspect,
+  "nats-config": async () => (await import("./nats-config.js")).registerNatsConfig,
+  plan: async () => (await import("./plan.js")).registerPlan,
+  predict: async () => (await import("./predict.js")).registerPredict,
+  report: async () => (await import("./report.js")).registerReport,
+  serve: async () => (await import("./serve.js")).registerServe,
+  solve: async () => (await import("./solve.js")).registerSolve,
+  testbed: async () => (await import("./testbed.js")).registerTestbed,
+};

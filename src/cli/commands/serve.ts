@@ -63,7 +63,9 @@ export function registerServe(program: Command): void {
       const service = await startService({ config, world: loadWorld(opts.world), logger, recordPath: opts.record });
       await onSignals(() => service.stop(), (m) => logger.info(m));
     });
+}
 
+export function registerApprove(program: Command): void {
   program
     .command("approve")
     .description("approve (or --reject) a plan that a service in --approve mode is waiting on")

@@ -9,7 +9,9 @@ import { PatternsConfig } from "../../src/workload/patterns.js";
 import { hostId } from "../../src/core/model/ids.js";
 import { layoutOf, relayRoutes, tunnelOf, RELAY_PORT_BASE, VXLAN_PORT } from "../../src/core/testbed/layout.js";
 import { MAX_TESTBED_HOSTS, TestbedSpec, type TestbedSpecInput } from "../../src/core/testbed/spec.js";
+import { UNSHAPED_LATENCY_MS, UNSHAPED_MBPS, worldOfTestbed } from "../../src/core/testbed/world.js";
 import { check, parseConfig } from "../../src/core/validate.js";
+import { headerOfWorld, WorldFile } from "../../src/service/world.js";
 
 const spec = (over: Partial<TestbedSpecInput> = {}): TestbedSpec =>
   parseConfig(
@@ -185,6 +187,45 @@ describe("vadapt testbed (argument errors, no root needed)", () => {
       expect(await main(["testbed", "down", "Not A Name"])).toBe(2);
     } finally {
       err.mockRestore();
+    }
+  });
+});
+
+describe("the optimizer's world of a testbed", () => {
+  it("has the hosts' capacities, the VMs' MACs and homes, and every host pair's link with the WAN's rate and delay", () => {
+    const s = spec({ vms: [{ id: "a", host: "h0", memMB: 32, cpu: 2 }, { id: "b", host: "h2" }] });
+    const w = worldOfTestbed(s);
+    const header = headerOfWorld(parseConfig(WorldFile, w, "world"), 1000, "test");
+    expect(header.hosts.map((h) => [h.id, h.cpu, h.memMB])).toEqual([["h0", 4, 16384], ["h1", 4, 16384], ["h2", 4, 16384]]);
+    expect(header.vms.map((v) => [v.id, v.mac, v.host, v.cpu, v.memMB])).toEqual([
+      ["a", layoutOf(s).vms[0]!.mac, "h0", 2, 32],
+      ["b", layoutOf(s).vms[1]!.mac, "h2", 1, 64],
+    ]);
+    expect(header.links).toHaveLength(6);
+    const link = (from: string, to: string) => header.links.find((l) => l.from === from && l.to === to)!;
+    expect([link("h0", "h1").mbps, link("h0", "h1").latencyMs]).toEqual([UNSHAPED_MBPS, UNSHAPED_LATENCY_MS]);
+    expect([link("h2", "h1").mbps, link("h2", "h1").latencyMs]).toEqual([100, 20]);
+    expect(header.links.every((l) => l.active)).toBe(true);
+    expect(worldOfTestbed(spec({ overlay: "none" })).links.every((l) => l.active === false)).toBe(true);
+  });
+
+  it("is printed by `vadapt testbed world`", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vadapt-world-"));
+    try {
+      const file = join(dir, "spec.json");
+      writeFileSync(file, JSON.stringify({ name: "w1", hosts: [{ id: "h0" }, { id: "h1" }], vms: [{ id: "v", host: "h1" }] }));
+      let out = "";
+      const write = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+      try {
+        expect(await main(["testbed", "world", file])).toBe(0);
+      } finally {
+        write.mockRestore();
+      }
+      const w = parseConfig(WorldFile, JSON.parse(out), "printed world");
+      expect(w.vms.map((v) => v.host)).toEqual(["h1"]);
+      expect(w.links).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

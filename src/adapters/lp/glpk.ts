@@ -15,20 +15,24 @@ type Glpk = Awaited<ReturnType<Factory>>;
 
 let runtime: Promise<Glpk> | undefined;
 
-/** The factory as it is at run time: it also takes Emscripten module settings (the types omit them). */
-type LoadWith = (settings: { print: (s: string) => void; printErr: (s: string) => void }) => Promise<Glpk>;
-
 /**
  * Loads the WebAssembly runtime once (unwrapping a `.default` that `nodenext` types do not show). GLPK prints some
- * messages ("Constructing initial basis...") whatever the message level; they are swallowed so that nothing but
- * vadapt's own output reaches stdout.
+ * messages ("Constructing initial basis...", "Size of triangular part is ...") whatever the message level, through
+ * the `console.log` it binds when the runtime is created (glpk.js's factory takes no print hook). The runtime is
+ * therefore created with `console.log` silenced, so that its messages never reach stdout, where `vadapt solve`
+ * writes its JSON; its error output still goes to stderr.
  */
 function load(): Promise<Glpk> {
   if (runtime === undefined) {
     const mod = GLPKFactory as unknown as Factory | { default: Factory };
-    const factory = (typeof mod === "function" ? mod : mod.default) as unknown as LoadWith;
-    const quiet = (): void => {};
-    runtime = factory({ print: quiet, printErr: quiet });
+    const factory = typeof mod === "function" ? mod : mod.default;
+    const log = console.log;
+    console.log = (): void => {};
+    try {
+      runtime = factory();
+    } finally {
+      console.log = log;
+    }
   }
   return runtime;
 }

@@ -22,6 +22,9 @@ function load(): Promise<Highs> {
   return runtime;
 }
 
+/** Pure LPs with more variables than this are solved by HiGHS's interior-point method. */
+const IPM_FROM_VARIABLES = 5000;
+
 export const highsSolver: LpSolver = {
   name: "highs",
   async solve(model: LpModel, options: LpSolveOptions = {}): Promise<LpResult> {
@@ -32,6 +35,9 @@ export const highsSolver: LpSolver = {
       return highs.withModel({ format: "lp", data: text }, (m) => {
         m.options.set({
           output_flag: false,
+          // large pure LPs (the aggregated relaxation at scale) solve several times faster by interior point, with
+          // crossover to an exact vertex, than by dual simplex (18.5 s vs 3.2 s at 1024 VMs: docs/solver.md)
+          ...(!mip && model.vars.length > IPM_FROM_VARIABLES ? { solver: "ipm" } : {}),
           mip_rel_gap: options.relativeGap ?? 1e-6,
           ...(options.timeLimitMs !== undefined ? { time_limit: options.timeLimitMs / 1000 } : {}),
         });

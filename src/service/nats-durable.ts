@@ -33,27 +33,46 @@ export async function ensureReportStream(nc: NatsConnection, overlay: string, ma
   }
 }
 
+/** A running report consumer. */
+export interface ReportConsumer {
+  /** Resolves once every report that was in the stream when consuming began has been handed to the handler. */
+  readonly caughtUp: Promise<void>;
+  stop(): void;
+}
+
 /**
  * Consumes the overlay's reports from `sinceMs` on (an ordered consumer: in order, recreated after a broker
- * restart). The handler gets the subject, payload and the broker's receive time. Returns a stop function.
+ * restart). The handler gets the subject, payload and the broker's receive time. A restarted optimizer waits for
+ * {@link ReportConsumer.caughtUp} before its clock moves the loop, so the replayed window is ingested in data
+ * order rather than arriving after the clock has closed its intervals.
  */
 export async function consumeReports(
   nc: NatsConnection,
   overlay: string,
   sinceMs: number,
   handler: (subject: string, data: Uint8Array, receivedMs: number) => void,
-): Promise<() => void> {
+): Promise<ReportConsumer> {
   const js = jetstream(nc);
   const consumer = await js.consumers.get(streamName(overlay), {
     deliver_policy: DeliverPolicy.StartTime,
     opt_start_time: new Date(sinceMs).toISOString(),
   });
+  const backlog = (await consumer.info()).num_pending;
+  let markCaughtUp = (): void => undefined;
+  const caughtUp = backlog === 0 ? Promise.resolve() : new Promise<void>((resolve) => (markCaughtUp = resolve));
   const messages = await consumer.consume();
   void (async () => {
-    for await (const m of messages) handler(m.subject, m.data, Math.floor(m.info.timestampNanos / 1e6));
+    for await (const m of messages) {
+      handler(m.subject, m.data, Math.floor(m.info.timestampNanos / 1e6));
+      if (m.info.pending === 0) markCaughtUp();
+    }
   })();
-  return () => {
-    void messages.close();
+  return {
+    caughtUp,
+    stop: () => {
+      markCaughtUp();
+      void messages.close();
+    },
   };
 }
 

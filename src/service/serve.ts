@@ -57,6 +57,9 @@ function toStored(s: OverlayState): StoredState {
   return { placement: [...s.placement], links: [...s.links], rules: [...s.rules] };
 }
 
+/** Longest a starting service waits for its replay of the report stream before its clock starts. */
+const REPLAY_TIMEOUT_MS = 30_000;
+
 export async function startService(o: ServiceOptions): Promise<ServiceHandle> {
   const { config, logger } = o;
   const clock = o.clock ?? wallClock;
@@ -151,7 +154,15 @@ export async function startService(o: ServiceOptions): Promise<ServiceHandle> {
   let stopConsumer: () => void;
   if (config.nats.jetstream) {
     await ensureReportStream(bus.nc, config.overlay, Math.max(600_000, (o.replayMs ?? 300_000) * 2));
-    stopConsumer = await consumeReports(bus.nc, config.overlay, clock.now() - (o.replayMs ?? 300_000), onReport);
+    const consumer = await consumeReports(bus.nc, config.overlay, clock.now() - (o.replayMs ?? 300_000), onReport);
+    stopConsumer = () => consumer.stop();
+    // Replay the stored window before the clock may close intervals (else replayed reports would all be late).
+    const t0 = clock.now();
+    let timer: NodeJS.Timeout | undefined;
+    const replayed = await Promise.race([consumer.caughtUp.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), REPLAY_TIMEOUT_MS)))]);
+    clearTimeout(timer);
+    if (replayed) logger.info({ events: loop.counters.events, ms: clock.now() - t0 }, "replayed the report stream");
+    else logger.warn({ events: loop.counters.events, timeoutMs: REPLAY_TIMEOUT_MS }, "report stream replay still running; going live");
   } else {
     const sub = bus.subscribe(subjects.allReports(config.overlay), (m) => onReport(m.subject, m.data, clock.now()));
     stopConsumer = () => sub.unsubscribe();

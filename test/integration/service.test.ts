@@ -101,6 +101,27 @@ describeWithNats("the adaptation service with 8 simulated agents over a real nat
     expect(crossSitePairs(agents.sim.state.placement)).toBeLessThanOrEqual(2);
   }, 60_000);
 
+  it("a restarted optimizer rebuilds its window from the report stream before it goes live", async () => {
+    server = await startNatsServer();
+    const world = badlyPlacedRing();
+    const c = config(server, { mode: "dry-run", warmupIntervals: 10 });
+    // A first optimizer creates the stream and sees the app for a while, then goes away.
+    const first = await startService({ config: c, world, logger });
+    agents = await startSimAgents({ world, overlay: c.overlay, servers: server.url, intervalMs: c.intervalMs, logger, clock: wallClock });
+    await until(() => first.records.length > 0, 20_000);
+    await first.stop();
+    await new Promise((r) => setTimeout(r, 3 * c.intervalMs));
+    // Its successor replays the stream: it completes its warm-up on replayed intervals (data time before it
+    // started) and proposes the same kind of plan, without waiting for ten fresh intervals.
+    const startedMs = Date.now();
+    service = await startService({ config: c, world, logger, replayMs: 60_000 });
+    await until(() => service!.records.length > 0, 20_000);
+    const rec = service.records[0]!;
+    expect(rec.plan.createdMs).toBeLessThan(startedMs);
+    expect(rec.plan.efficacy.after).toBeGreaterThan(rec.plan.efficacy.before);
+    expect(rec.plan.efficacy.migrations.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it("rolls back cleanly when an agent fails a step", async () => {
     server = await startNatsServer();
     const world = badlyPlacedRing();

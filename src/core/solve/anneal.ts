@@ -10,7 +10,10 @@
  *   Δ ≥ 0, else with probability exp(Δ / T).
  * - cooling schedule: exponential in the run's progress p ∈ [0, 1], `T(p) = T0 · (T1 / T0)^p` with
  *   `T1 = T0 · 1e-4`; p is the larger of iterations / budget and elapsed / deadline. T0 is set so that the mean
- *   worsening among 100 sampled moves from the start is accepted with probability 1/2 (`T0 = mean / ln 2`).
+ *   worsening among 100 sampled moves from the start is accepted with probability 1/2 (`T0 = mean / ln 2`), times
+ *   the share of a full schedule ({@link defaultIterations}) the run can afford (its budget, or under a deadline the
+ *   moves the sampled moves' pace allows): a short run on a large instance starts cool, near its (greedy) start,
+ *   instead of wandering off and running out of time before it cools.
  * - anytime: the best plan seen is kept and returned when the budget or the deadline is reached. Given an
  *   iteration budget alone the run is reproducible from its seed; a deadline cuts it where the clock says.
  */
@@ -88,7 +91,12 @@ export function anneal(plan: Plan, options: AnnealOptions): AnnealOutcome {
     }
     plan.rollback();
   }
-  const t0 = nWorse > 0 ? worse / nWorse / Math.LN2 : Math.max(1e-9, 1e-3 * Math.abs(current));
+  // A run shorter than a full schedule starts cooler, in proportion: it cannot afford to wander from its start.
+  const sampledMs = elapsed();
+  const affordable =
+    budget < Infinity ? budget : sampledMs !== null && deadlineMs !== undefined && sampledMs > 0 ? ((deadlineMs - sampledMs) * SAMPLE_MOVES) / sampledMs : defaultIterations(net);
+  const share = Math.min(1, Math.max(affordable, 1) / defaultIterations(net));
+  const t0 = nWorse > 0 ? (share * worse) / nWorse / Math.LN2 : Math.max(1e-9, 1e-3 * Math.abs(current));
   const t1 = t0 * COOLING_RATIO;
 
   let progress = 0;

@@ -26,6 +26,8 @@ export class Plan {
   moved = 0;
   moveSeconds = 0;
   private journal: Change[] | null = null;
+  /** The caches behind {@link gain}, built on its first call (a copy starts without them). */
+  private fast: FastObjective | null = null;
 
   constructor(net: Net, copyOf?: Plan) {
     this.net = net;
@@ -109,6 +111,7 @@ export class Plan {
       this.load[e]! += m;
       this.residual[e]! -= m;
     }
+    this.fast?.routed(d, edges, this.hostOf[n.src[d]!]!, 1);
   }
 
   clearRoute(d: number): void {
@@ -123,6 +126,7 @@ export class Plan {
       this.load[e]! -= m;
       this.residual[e]! += m;
     }
+    this.fast?.routed(d, edges, this.hostOf[n.src[d]!]!, -1);
   }
 
   /**
@@ -241,8 +245,137 @@ export class Plan {
     return maximizes(n.objective) ? v - penalty : v + penalty;
   }
 
-  /** The score oriented so that larger is better. */
+  /**
+   * The score oriented so that larger is better, for the searches: kept up to date incrementally (only the demands
+   * on links and hosts whose load changed are revisited), so it may differ from {@link score} by rounding.
+   */
   gain(): number {
-    return maximizes(this.net.objective) ? this.score() : -this.score();
+    const n = this.net;
+    this.fast ??= new FastObjective(this);
+    const w = n.instance.migrationWeight;
+    const penalty = w === 0 ? 0 : w * this.moveSeconds;
+    return maximizes(n.objective) ? this.fast.value() - penalty : -(this.fast.value() + penalty);
+  }
+}
+
+/**
+ * The optimised objective of a complete plan, maintained under route changes: residual-bottleneck keeps each
+ * demand's value and, per link and per host, the demands routed over it (or co-located on it), and revisits only
+ * the demands of links and hosts whose load changed (a link whose residual fell lowers its demands' values to it
+ * at most; one whose residual rose recomputes only the demands it was the bottleneck of); traffic-cost keeps its
+ * sum; max-utilization rescans the links.
+ */
+class FastObjective {
+  private readonly plan: Plan;
+  private readonly onEdge: number[][];
+  private readonly onHost: number[][];
+  private readonly rb: Float64Array;
+  private readonly dirtyEdge: Uint8Array;
+  private readonly dirtyHost: Uint8Array;
+  private readonly dirtyDemand: Uint8Array;
+  private readonly dirty: { edges: number[]; hosts: number[]; demands: number[] } = { edges: [], hosts: [], demands: [] };
+  /** Each link's residual when the values were last brought up to date. */
+  private readonly seen: Float64Array;
+  /** The flush in which each demand was last recomputed. */
+  private readonly stamp: Int32Array;
+  private flush = 0;
+  private sum = 0;
+
+  constructor(plan: Plan) {
+    const n = plan.net;
+    this.plan = plan;
+    this.onEdge = Array.from({ length: n.E }, () => []);
+    this.onHost = Array.from({ length: n.H }, () => []);
+    this.rb = new Float64Array(n.D);
+    this.dirtyEdge = new Uint8Array(n.E);
+    this.dirtyHost = new Uint8Array(n.H);
+    this.dirtyDemand = new Uint8Array(n.D);
+    this.seen = plan.residual.slice();
+    this.stamp = new Int32Array(n.D).fill(-1);
+    for (let d = 0; d < n.D; d++) {
+      const edges = plan.route[d];
+      if (edges != null) this.routed(d, edges, plan.hostOf[n.src[d]!]!, 1);
+    }
+    if (n.objective === Objective.TrafficCost) this.sum = plan.objective(Objective.TrafficCost);
+  }
+
+  /** Demand d was routed (`sign` 1) or unrouted (−1) over `edges` (co-located on `host` when empty). */
+  routed(d: number, edges: readonly number[], host: number, sign: 1 | -1): void {
+    const n = this.plan.net;
+    if (n.objective === Objective.TrafficCost) {
+      let l = 0;
+      for (const e of edges) l += n.latencyMs[e]!;
+      this.sum += sign * n.mbps[d]! * l;
+      return;
+    }
+    if (n.objective !== Objective.ResidualBottleneck) return;
+    const lists = edges.length === 0 ? [[this.onHost[host]!, host, this.dirtyHost, this.dirty.hosts] as const] : edges.map((e) => [this.onEdge[e]!, e, this.dirtyEdge, this.dirty.edges] as const);
+    for (const [list, at, flag, queue] of lists) {
+      if (sign === 1) list.push(d);
+      else list.splice(list.indexOf(d), 1);
+      if (flag[at] === 0) {
+        flag[at] = 1;
+        queue.push(at);
+      }
+    }
+    if (this.dirtyDemand[d] === 0) {
+      this.dirtyDemand[d] = 1;
+      this.dirty.demands.push(d);
+    }
+  }
+
+  value(): number {
+    const plan = this.plan;
+    const n = plan.net;
+    if (n.objective === Objective.TrafficCost) return this.sum;
+    if (n.objective === Objective.MaxUtilization) return plan.objective(Objective.MaxUtilization);
+    const flush = ++this.flush;
+    const set = (d: number, v: number): void => {
+      this.sum += v - this.rb[d]!;
+      this.rb[d] = v;
+    };
+    const redo = (d: number): void => {
+      if (this.stamp[d] === flush) return;
+      this.stamp[d] = flush;
+      const edges = plan.route[d];
+      let v = 0;
+      if (edges != null) {
+        if (edges.length === 0) {
+          const h = plan.hostOf[n.src[d]!]!;
+          v = n.localMbps[h]! - plan.localLoad[h]!;
+        } else {
+          v = Infinity;
+          for (const e of edges) v = Math.min(v, plan.residual[e]!);
+        }
+      }
+      set(d, v);
+    };
+    for (const d of this.dirty.demands) {
+      this.dirtyDemand[d] = 0;
+      redo(d);
+    }
+    for (const h of this.dirty.hosts) {
+      this.dirtyHost[h] = 0;
+      for (const d of this.onHost[h]!) redo(d);
+    }
+    for (const e of this.dirty.edges) {
+      this.dirtyEdge[e] = 0;
+      const now = plan.residual[e]!;
+      const was = this.seen[e]!;
+      this.seen[e] = now;
+      if (now === was) continue;
+      for (const d of this.onEdge[e]!) {
+        if (this.stamp[d] === flush) continue;
+        if (now < was) {
+          if (now < this.rb[d]!) set(d, now);
+        } else if (this.rb[d]! >= was) {
+          redo(d);
+        }
+      }
+    }
+    this.dirty.edges.length = 0;
+    this.dirty.hosts.length = 0;
+    this.dirty.demands.length = 0;
+    return this.sum;
   }
 }

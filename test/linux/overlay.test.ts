@@ -1,11 +1,13 @@
 /**
  * The Linux overlay driver on a real testbed (root): connectivity, links and pair rules changed idempotently,
- * a migration under a live TCP exchange and a ping, and a teardown that leaves nothing behind.
+ * ports hooked at ingress only while a host has pair rules or sniffs (under concurrent changes too), a migration
+ * under a live TCP exchange and a ping, and a teardown that leaves nothing behind.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runIn } from "../../src/adapters/linux/exec.js";
+import { hostPorts } from "../../src/adapters/linux/host-nft.js";
 import { listNetnsWithPrefix } from "../../src/adapters/linux/netns.js";
 import { LinuxOverlay } from "../../src/adapters/linux/overlay-driver.js";
 import { connectivityGapMs, parsePingProbes, parsePingSummary } from "../../src/adapters/linux/proc.js";
@@ -47,6 +49,7 @@ describeLinux("Linux overlay driver on a 3-host, 5-VM, 2-site testbed", () => {
   let overlay: LinuxOverlay;
   const vm = (id: string) => overlay.vmLayout(vmId(id));
   const host = (id: string) => overlay.host(hostId(id));
+  const netdev = (id: string) => overlay.netdev(overlay.hostLayout(hostId(id)));
 
   /** Pings `to` from VM `from`: round-trip ms, or null when nothing came back. */
   async function ping(from: string, to: string, count = 2): Promise<number | null> {
@@ -84,6 +87,37 @@ describeLinux("Linux overlay driver on a 3-host, 5-VM, 2-site testbed", () => {
     expect(defaults).toEqual({ [vm("a").mac]: "h0", [vm("b").mac]: "h0", [vm("c").mac]: "h1", [vm("d").mac]: "h2", [vm("e").mac]: "h2" });
   });
 
+  it("hooks a host's ports only while it has pair rules or sniffs, also under concurrent changes", async () => {
+    const h0 = host("h0");
+    const nd = netdev("h0");
+    const ports = hostPorts(layout, overlay.hostLayout(hostId("h0"))).sort();
+    const unhooked = { sniffing: false, routing: false, devices: [] };
+    for (const h of ["h0", "h1", "h2"]) expect(await netdev(h).hooks(), h).toEqual(unhooked);
+
+    // Eight rules set at once: one transaction adds the forwarding rule and the hooks, the others only elements.
+    const macs = layout.vms.map((v) => v.mac);
+    const pairs = macs.flatMap((src) => macs.filter((dst) => dst !== src).map((dst) => ({ src, dst }))).slice(0, 8);
+    await Promise.all(pairs.map((p, i) => h0.setRule({ ...p, next: hostId(i % 2 === 0 ? "h1" : "h2") })));
+    expect((await h0.state()).rules).toHaveLength(8);
+    const on = await nd.hooks();
+    expect({ ...on, devices: [...on.devices].sort() }).toEqual({ sniffing: false, routing: true, devices: ports });
+
+    // All of them deleted while another is set, concurrently: the new one keeps its forwarding rule.
+    const extra = { src: vm("e").mac, dst: vm("a").mac };
+    await Promise.all([...pairs.map((p) => h0.deleteRule(p.src, p.dst)), h0.setRule({ ...extra, next: hostId("h2") })]);
+    expect((await h0.state()).rules).toEqual([{ ...extra, next: "h2" }]);
+    expect((await nd.hooks()).routing).toBe(true);
+
+    // Sniffing keeps the ports hooked after the last rule; off again, nothing is hooked.
+    await nd.setSniffing(true);
+    expect(await nd.hooks()).toMatchObject({ sniffing: true, routing: true });
+    await h0.deleteRule(extra.src, extra.dst);
+    const sniffing = await nd.hooks();
+    expect({ ...sniffing, devices: [...sniffing.devices].sort() }).toEqual({ sniffing: true, routing: false, devices: ports });
+    await nd.setSniffing(false);
+    expect(await nd.hooks()).toEqual(unhooked);
+  });
+
   it("removes and re-adds a link, reroutes a pair over another host, idempotently", async () => {
     const h0 = host("h0");
     await h0.removeLink(hostId("h1"));
@@ -108,6 +142,7 @@ describeLinux("Linux overlay driver on a 3-host, 5-VM, 2-site testbed", () => {
     await h0.deleteRule(vm("a").mac, vm("c").mac);
     await h0.deleteRule(vm("a").mac, vm("c").mac);
     expect((await h0.state()).rules).toEqual([]);
+    expect((await netdev("h0").hooks()).devices).toEqual([]);
     const direct = await ping("a", "c", 3);
     expect(direct).not.toBeNull();
     expect(direct!).toBeLessThan(DELAY_MS);
@@ -117,8 +152,10 @@ describeLinux("Linux overlay driver on a 3-host, 5-VM, 2-site testbed", () => {
   it("removing a link removes the rules that used it", async () => {
     const h1 = host("h1");
     await h1.setRule({ src: vm("c").mac, dst: vm("a").mac, next: hostId("h2") });
+    expect((await netdev("h1").hooks()).routing).toBe(true);
     await h1.removeLink(hostId("h2"));
     expect((await h1.state()).rules).toEqual([]);
+    expect((await netdev("h1").hooks()).devices).toEqual([]);
     await h1.addLink(hostId("h2"));
     expect((await h1.state()).links).toEqual(["h0", "h2"]);
   });

@@ -82,13 +82,48 @@ export function nftApply(netns: string, script: string, opts?: RunOptions): Prom
   return runIn(netns, ["nft", "-f", "-"], { ...opts, input: script });
 }
 
+/** Where `ip netns` keeps a named namespace (the file its lock is taken on). */
+export const netnsPath = (netns: string): string => `/run/netns/${netns}`;
+
+/**
+ * Runs `fn` holding an exclusive lock on a network namespace: `flock(1)` on the namespace's file, held by a child
+ * (`flock … cat`) until `fn` settles. It serializes read-modify-write changes to a namespace's state across
+ * processes (agents of different hosts touch each other's namespaces); the lock lives only as long as that child,
+ * so a crash releases it, and it needs no file besides the namespace's own.
+ */
+export async function withNetnsLock<T>(netns: string, fn: () => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+  const timeoutS = Math.max(1, Math.ceil((opts.timeoutMs ?? 30_000) / 1000));
+  const argv = ["flock", "-w", String(timeoutS), netnsPath(netns), "cat"];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
+  const err: Buffer[] = [];
+  child.stderr.on("data", (b: Buffer) => err.push(b));
+  child.stdin.on("error", () => undefined);
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  // `cat` echoes this line once flock holds the lock.
+  const locked = new Promise<void>((resolve, reject) => {
+    child.stdout.once("data", () => resolve());
+    child.on("error", (e) => reject(new CommandError(argv, null, "", `could not start (${e.message})`, { cause: e })));
+    void closed.then((code) => reject(new CommandError(argv, code, Buffer.concat(err).toString("utf8"), `exited with ${code} before taking the lock`)));
+  });
+  child.stdin.write("\n");
+  try {
+    await locked;
+    return await fn();
+  } finally {
+    child.stdin.end();
+    const stuck = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await closed;
+    clearTimeout(stuck);
+  }
+}
+
 /** Which of the given commands are missing from PATH. */
 export function missingTools(tools: readonly string[]): string[] {
   return tools.filter((t) => spawnSync("sh", ["-c", `command -v ${t}`], { stdio: "ignore" }).status !== 0);
 }
 
 /** The tools the Linux overlay and the testbed need. */
-export const LINUX_TOOLS = ["ip", "bridge", "nft", "tc"] as const;
+export const LINUX_TOOLS = ["ip", "bridge", "nft", "tc", "flock"] as const;
 
 /**
  * Why the Linux overlay cannot run here (not root, or a tool missing), or null when it can. Tests skip with this
@@ -98,5 +133,5 @@ export function linuxOverlayUnavailable(): string | null {
   if (process.platform !== "linux") return `needs Linux (this is ${process.platform})`;
   if (typeof process.getuid === "function" && process.getuid() !== 0) return "needs root (network namespaces, bridges, nftables)";
   const missing = missingTools(LINUX_TOOLS);
-  return missing.length === 0 ? null : `missing ${missing.join(", ")} (apt-get install iproute2 nftables)`;
+  return missing.length === 0 ? null : `missing ${missing.join(", ")} (apt-get install iproute2 nftables util-linux)`;
 }

@@ -101,3 +101,15 @@ export const NftPairMap = z.object({
       .loose(),
   ),
 });
+
+/** `nft -j -t list table …`: the chains and rules of a table (only chains' names and rules' chains and comments read). */
+export const NftTableRules = z.object({
+  nftables: z.array(
+    z
+      .object({
+        chain: z.object({ name: z.string() }).loose().optional(),
+        rule: z.object({ chain: z.string(), comment: z.string().optional() }).loose().optional(),
+      })
+      .loose(),
+  ),
+});

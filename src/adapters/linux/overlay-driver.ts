@@ -7,8 +7,8 @@
  * - an overlay link from host h to g is a unicast VXLAN device `vx<g>` in h (explicit remote, learning off, no
  *   unknown-unicast flooding) on h's bridge. VXLAN devices are symmetric, so a link needs a device at both ends:
  *   the device's alias says whether h sends over it (`send`) or only receives (`receive`, when only g→h is a link);
- * - per-pair forwarding rules are elements of the nftables map `routes` (`fwd to` at port ingress, see
- *   host-nft.ts); per-destination defaults are static bridge FDB entries (a VM's own port on its host, the link
+ * - per-pair forwarding rules are elements of the nftables map `routes` (`fwd to` at port ingress, hooked only
+ *   while a host has a rule or sniffs, see host-nft.ts); per-destination defaults are static bridge FDB entries (a VM's own port on its host, the link
  *   towards its host elsewhere);
  * - a migration moves the VM's port from the source host's namespace to the destination's and attaches it there:
  *   the VM's namespace, address, MAC and sockets are untouched, so open TCP connections survive the gap.
@@ -22,22 +22,28 @@ import type { HostId, Mac, VmId } from "../../core/model/ids.js";
 import { hostById, OVERLAY_MTU, tunnelOf, vmById, type HostLayout, type TestbedLayout, type VmLayout } from "../../core/testbed/layout.js";
 import type { ForwardingRule, HostOverlayState, MigrationOptions, MigrationReport, OverlayActuator } from "../overlay.js";
 import { ChildJsonLines, num } from "./child-lines.js";
-import { bridgeBatch, ipBatch, nftApply, run, runIn } from "./exec.js";
-import { ingressChainScript, NETDEV_TABLE, ROUTES_MAP } from "./host-nft.js";
-import { FdbEntries, IpLinks, NftPairMap, parseJsonOutput, type IpLink } from "./iproute-json.js";
+import { bridgeBatch, ipBatch, run } from "./exec.js";
+import { HostNetdev } from "./host-nft.js";
+import { FdbEntries, IpLinks, parseJsonOutput, type IpLink } from "./iproute-json.js";
 import { nodeScriptArgv } from "./node-script.js";
 
 /** The alias of a tunnel device this host sends over, and of one it only receives on. */
 const SEND = "send";
 const RECEIVE = "receive";
 
-const pairKey = (src: string, dst: string): string => `${src}>${dst}`;
-
 export class LinuxOverlay {
   private readonly bridgeMacs: ReadonlySet<string>;
+  private readonly netdevs = new Map<HostId, HostNetdev>();
 
   constructor(readonly layout: TestbedLayout) {
     this.bridgeMacs = new Set(layout.hosts.map((h) => h.bridgeMac));
+  }
+
+  /** Host h's netdev table (pair rules, sniffing, port hooks). */
+  netdev(h: HostLayout): HostNetdev {
+    let n = this.netdevs.get(h.id);
+    if (n === undefined) this.netdevs.set(h.id, (n = HostNetdev.of(this.layout, h)));
+    return n;
   }
 
   /** The actuator an agent of host `id` uses. */
@@ -118,7 +124,7 @@ export class LinuxOverlay {
       `link set dev ${t.dev} master ${h.bridge} up`,
     ]);
     await bridgeBatch(h.netns, [`link set dev ${t.dev} learning off flood off`, `fdb replace ${g.bridgeMac} dev ${t.dev} master static`]);
-    await nftApply(h.netns, ingressChainScript(t.dev));
+    await this.netdev(h).change(() => ({})); // hooks the tunnel if h hooks its ports and the kernel hooks present devices only
   }
 
   private async addLink(h: HostLayout, g: HostLayout): Promise<void> {
@@ -165,25 +171,8 @@ export class LinuxOverlay {
       .map((e) => ({ mac: e.mac.toLowerCase() as Mac, ifname: e.ifname, state: e.state }));
   }
 
-  /** The pair rules of a host: `src>dst` → device name (a stale ifindex as a string when the device is gone). */
-  private async routes(h: HostLayout): Promise<Map<string, { src: Mac; dst: Mac; dev: string }>> {
-    const argv = ["nft", "-j", "list", "map", "netdev", NETDEV_TABLE, ROUTES_MAP];
-    const doc = parseJsonOutput(NftPairMap, await runIn(h.netns, argv), argv.join(" "));
-    const out = new Map<string, { src: Mac; dst: Mac; dev: string }>();
-    for (const item of doc.nftables) {
-      if (item.map === undefined) continue;
-      for (const [key, dev] of item.map.elem) {
-        const [src, dst] = key.concat.map((m) => m.toLowerCase() as Mac) as [Mac, Mac];
-        out.set(pairKey(src, dst), { src, dst, dev: String(dev) });
-      }
-    }
-    return out;
-  }
-
   private async deleteRulesVia(h: HostLayout, dev: string): Promise<void> {
-    const gone = [...(await this.routes(h)).values()].filter((r) => r.dev === dev);
-    if (gone.length === 0) return;
-    await nftApply(h.netns, gone.map((r) => `delete element netdev ${NETDEV_TABLE} ${ROUTES_MAP} { ${r.src} . ${r.dst} }`).join("\n"));
+    await this.netdev(h).change((routes) => ({ deleteRoutes: [...routes.values()].filter((r) => r.dev === dev) }));
   }
 
   private async setRule(h: HostLayout, rule: ForwardingRule): Promise<void> {
@@ -192,21 +181,11 @@ export class LinuxOverlay {
     const dev = tunnelOf(h, g, this.layout).dev;
     const d = (await this.devices(h)).find((x) => x.ifname === dev);
     if (d?.ifalias !== SEND) throw new ExternalError("overlay", `${h.id}: no link to ${g.id} for the rule ${rule.src} → ${rule.dst}`);
-    const cur = (await this.routes(h)).get(pairKey(rule.src, rule.dst));
-    if (cur?.dev === dev) return;
-    const el = `${rule.src} . ${rule.dst}`;
-    await nftApply(
-      h.netns,
-      [
-        ...(cur === undefined ? [] : [`delete element netdev ${NETDEV_TABLE} ${ROUTES_MAP} { ${el} }`]),
-        `add element netdev ${NETDEV_TABLE} ${ROUTES_MAP} { ${el} : "${dev}" }`,
-      ].join("\n"),
-    );
+    await this.netdev(h).change(() => ({ setRoutes: [{ src: rule.src, dst: rule.dst, dev }] }));
   }
 
   private async deleteRule(h: HostLayout, src: Mac, dst: Mac): Promise<void> {
-    if (!(await this.routes(h)).has(pairKey(src, dst))) return;
-    await nftApply(h.netns, `delete element netdev ${NETDEV_TABLE} ${ROUTES_MAP} { ${src} . ${dst} }`);
+    await this.netdev(h).change(() => ({ deleteRoutes: [{ src, dst }] }));
   }
 
   private hostOfDev(h: HostLayout, dev: string): HostId | undefined {
@@ -216,7 +195,7 @@ export class LinuxOverlay {
   }
 
   async state(h: HostLayout): Promise<HostOverlayState> {
-    const [devs, routes, fdb] = await Promise.all([this.devices(h), this.routes(h), this.fdb(h)]);
+    const [devs, routes, fdb] = await Promise.all([this.devices(h), this.netdev(h).routes(), this.fdb(h)]);
     const links: HostId[] = [];
     for (const d of devs) {
       const g = this.hostOfDev(h, d.ifname);
@@ -268,7 +247,7 @@ export class LinuxOverlay {
     const t0 = performance.now();
     await run(["sh", "-c", steps.join(" && ")]);
     const switchMs = performance.now() - t0;
-    await nftApply(to.netns, ingressChainScript(v.port));
+    await this.netdev(to).change(() => ({})); // hooks the port if the kernel hooks present devices only
     return { vm: v.id, from: from.id, to: to.id, precopyBytes: precopy.bytes, precopyMs: precopy.ms, switchMs, moved: true };
   }
 }

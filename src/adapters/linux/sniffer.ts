@@ -4,8 +4,8 @@
  */
 import type { Mac } from "../../core/model/ids.js";
 import type { TrafficEntry } from "../../core/model/traffic.js";
-import { nftApply, runIn } from "./exec.js";
-import { NETDEV_TABLE, PAIRS_SET, sniffOffScript, sniffOnScript } from "./host-nft.js";
+import { runIn } from "./exec.js";
+import { NETDEV_TABLE, PAIRS_SET, type HostNetdev } from "./host-nft.js";
 import { NftCounterSet, parseJsonOutput } from "./iproute-json.js";
 
 /** Cumulative counters of one MAC pair. */
@@ -60,19 +60,23 @@ export async function readPairCounters(netns: string): Promise<PairCounter[]> {
 export class PairSniffer {
   private prev = new Map<string, PairCounter>();
 
-  constructor(
-    readonly netns: string,
-    private readonly bridgeMac: Mac,
-  ) {}
+  constructor(readonly netdev: HostNetdev) {}
 
-  /** Starts counting (idempotent). The first {@link read} after this returns traffic since the last read or since the set was created. */
-  async enable(): Promise<void> {
-    await nftApply(this.netns, sniffOnScript(this.bridgeMac));
+  get netns(): string {
+    return this.netdev.netns;
   }
 
-  /** Stops counting (idempotent); counters are kept. */
+  /**
+   * Starts counting (idempotent): hooks every port of the host if nothing did yet. The first {@link read} after
+   * this returns traffic since the last read or since the set was created.
+   */
+  async enable(): Promise<void> {
+    await this.netdev.setSniffing(true);
+  }
+
+  /** Stops counting (idempotent; ports stay hooked only while the host has pair rules); counters are kept. */
   async disable(): Promise<void> {
-    await nftApply(this.netns, sniffOffScript());
+    await this.netdev.setSniffing(false);
   }
 
   /** Traffic since the previous call (the first call returns everything counted so far). */

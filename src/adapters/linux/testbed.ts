@@ -21,7 +21,7 @@ import { layoutOf, relayRoutes, UNDERLAY_MTU, OVERLAY_MTU, OVERLAY_PREFIX_LEN, t
 import { testbedPrefix, type TestbedSpec } from "../../core/testbed/spec.js";
 import type { HostOverlayState } from "../overlay.js";
 import { bridgeBatch, ipBatch, linuxOverlayUnavailable, nftApply, run, runIn } from "./exec.js";
-import { hostTablesScript, ingressChainScript } from "./host-nft.js";
+import { hostTablesScript } from "./host-nft.js";
 import { addNetns, deleteNetns, listNetnsWithPrefix, netnsPids } from "./netns.js";
 import { nodeScriptArgv } from "./node-script.js";
 import { LinuxOverlay } from "./overlay-driver.js";
@@ -131,10 +131,6 @@ async function build(layout: TestbedLayout, log: (line: string) => void): Promis
   }
   log(`${layout.sites.length} site routers, ${layout.wan.length} WAN links`);
 
-  const devices = (hostIndex: number): string[] => [
-    ...layout.hosts.filter((g) => g.index !== hostIndex).map((g) => `vx${g.index}`),
-    ...layout.vms.map((v) => v.port),
-  ];
   for (const h of layout.hosts) {
     const site = layout.sites[h.siteIndex]!;
     await ipBatch(h.netns, [
@@ -148,14 +144,9 @@ async function build(layout: TestbedLayout, log: (line: string) => void): Promis
       `addr add ${h.endpointIp}/${OVERLAY_PREFIX_LEN} dev ${h.bridge}`,
     ]);
     await ipBatch(site.netns, [`link set ${h.sitePort} master ${site.lan} up`]);
-    // Split horizon first: no tunnel may exist before it. Ingress chains for every port the host may ever have
-    // (kernels >= 6.16 hook by name); older kernels refuse chains for absent devices: the driver adds each chain
-    // when its device appears.
-    try {
-      await nftApply(h.netns, hostTablesScript(devices(h.index)));
-    } catch {
-      await nftApply(h.netns, hostTablesScript([]));
-    }
+    // Split horizon first: no tunnel may exist before it. Nothing is hooked at port ingress until the host has a
+    // pair rule or sniffs (HostNetdev).
+    await nftApply(h.netns, hostTablesScript());
   }
   log(`${layout.hosts.length} hosts`);
 
@@ -169,7 +160,6 @@ async function build(layout: TestbedLayout, log: (line: string) => void): Promis
     ]);
     await ipBatch(home.netns, [`link set ${v.port} master ${home.bridge} up`]);
     await bridgeBatch(home.netns, [`fdb replace ${v.mac} dev ${v.port} master static`]);
-    await nftApply(home.netns, ingressChainScript(v.port));
   }
   log(`${layout.vms.length} VMs`);
 

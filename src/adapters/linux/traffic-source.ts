@@ -43,7 +43,7 @@ export class LinuxTrafficSource implements TrafficSource {
   /** Opens the source of host `host` and turns its sniffing on. */
   static async open(overlay: LinuxOverlay, host: HostId, opts: LinuxTrafficSourceOptions = {}): Promise<LinuxTrafficSource> {
     const h = overlay.hostLayout(host);
-    const sniffer = new PairSniffer(h.netns, h.bridgeMac);
+    const sniffer = new PairSniffer(overlay.netdev(h));
     await sniffer.enable();
     const src = new LinuxTrafficSource(overlay, h, sniffer, opts);
     await sniffer.reset();

@@ -70,6 +70,31 @@ describe("vadapt solve", () => {
     expect((await run(["solve", join(dir, "missing.json")])).code).toBe(1);
   });
 
+  it.each([
+    ["a wrong type", { hosts: [{ ...spec.hosts[0], cpu: "eight" }] }, "field 'hosts[0].cpu': Invalid input: expected number"],
+    ["a missing field", { demands: undefined }, "field 'demands'"],
+    ["an unknown VM in a demand", { demands: [{ src: "vm1", dst: "zz", mbps: 1 }] }, "field 'demands[0].dst': unknown VM 'zz'"],
+    ["a duplicate host", { hosts: [spec.hosts[0], spec.hosts[0]] }, "field 'hosts[1].id': duplicate host id 'h1'"],
+    ["a negative bandwidth", { links: [{ ...spec.links[0], mbps: -3 }] }, "field 'links[0].mbps'"],
+    ["an unknown objective", { objective: "fastest" }, "field 'objective'"],
+  ])("rejects %s naming file and field (exit 2)", async (_, change, message) => {
+    const bad = join(dir, "field.json");
+    writeFileSync(bad, JSON.stringify({ ...spec, ...change }));
+    const r = await run(["solve", bad, "--solver", "greedy"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(`${bad}: ${message}`);
+  });
+
+  it("rejects bad options (exit 2) and explains the solvers in --help", async () => {
+    expect((await run(["solve", file, "--solver", "fastest"])).code).toBe(2);
+    expect((await run(["solve", file, "--seed", "x"])).code).toBe(2);
+    const help = await run(["solve", "--help"]);
+    expect(help.code).toBe(0);
+    for (const name of ["greedy", "anneal", "mip", "auto"]) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    expect(help.stdout).toContain("Exit codes");
+  });
+
   it("answers an infeasible instance with the constraint named (a value, exit 0)", async () => {
     const inf = join(dir, "inf.json");
     writeFileSync(inf, JSON.stringify({ ...spec, demands: [{ src: "vm1", dst: "vm2", mbps: 50000 }] }));

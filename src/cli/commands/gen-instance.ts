@@ -12,7 +12,7 @@ import { createRng } from "../../core/rng.js";
 import { BSP_PATTERNS, type BspPattern } from "../../core/synth/neighbours.js";
 import { parseMpiGraph } from "../../importers/mpi.js";
 import { readTextFile as readText, readTopologyFile as readTopology } from "../../importers/topology.js";
-import { nonNegativeNumber, positiveInt } from "../options.js";
+import { nonNegativeInt, nonNegativeNumber, positiveInt } from "../options.js";
 
 interface GenInstanceOptions {
   random?: boolean;
@@ -82,14 +82,27 @@ export function registerGenInstance(program: Command): void {
       if (!(ObjectiveName.options as readonly string[]).includes(v)) throw new InvalidArgumentError(`'${v}' is not one of ${ObjectiveName.options.join(", ")}`);
       return v;
     })
-    .option("--max-migrations <n>", "migration budget", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${v}' is not a non-negative integer`);
-      return n;
-    })
+    .option("--max-migrations <n>", "migration budget", nonNegativeInt)
     .option("--migration-weight <w>", "penalty per second of migration copy time", nonNegativeNumber)
-    .option("--seed <n>", "random seed", (v) => Number.parseInt(v, 10), 1)
+    .option("--seed <n>", "random seed (the same seed and options give the same instance)", nonNegativeInt, 1)
     .option("-o, --output <file>", "write here instead of stdout")
+    .addHelpText(
+      "after",
+      `
+The instance is the spec's JSON (shared/spec/adaptation-problem.md), validated before it is written. With
+--topology, each network node is a site: with more hosts than sites, a site's hosts share a LAN (a full mesh of
+--lan-mbps links) and its first host carries the site's wide-area links. MPI graphs give one VM per rank, their
+bytes scaled so that the mean demand is --mean-mbps. A warning goes to stderr when the VMs need more cpu than
+the hosts have. See docs/solver.md.
+
+Examples:
+  vadapt gen-instance --random --vms 6 --hosts 4 --seed 7 -o small.json
+  vadapt gen-instance --topology ../shared/data/sndlib/instances/native/abilene/abilene.txt \\
+      --pattern ring --vms 12 --hosts 24 --current block -o ring.json
+  vadapt gen-instance --topology ../shared/data/topology-zoo/graphml/Geant2009.graphml \\
+      --pattern mpi:../shared/data/mpi-comm-graphs/miniMD/1024_ranks/graphStats.txt \\
+      --hosts 256 --host-cpu 6 --current random -o minimd.json`,
+    )
     .action(async (opts: GenInstanceOptions) => {
       const rng = createRng(opts.seed);
       let instance: Instance;

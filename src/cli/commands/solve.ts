@@ -8,7 +8,7 @@ import { compileNet } from "../../core/solve/net.js";
 import { solvers, type SolveOptions } from "../../core/solve/plugin.js";
 import { relaxationBound } from "../../core/solve/relaxation.js";
 import { parseInput } from "../../core/validate.js";
-import { positiveInt } from "../options.js";
+import { nonNegativeInt, positiveInt } from "../options.js";
 
 interface SolveCliOptions {
   solver: string;
@@ -55,14 +55,35 @@ export function registerSolve(program: Command): void {
     .command("solve")
     .description("solve a VADAPT instance (placement + overlay routing) and print the solution JSON")
     .argument("<instance>", "instance JSON file (see shared/spec/adaptation-problem.md; - for stdin)")
-    .option("--solver <name>", `${Object.values(solvers).map((s) => `${s.name}: ${s.description}`).join("; ")}`, choice(Object.keys(solvers)), "auto")
-    .option("--lp <name>", `LP/MIP solver for mip and auto: ${Object.keys(lpSolvers).join(" | ")}`, choice(Object.keys(lpSolvers)), DEFAULT_LP_SOLVER)
-    .option("--deadline-ms <n>", "time budget: annealing stops, the MIP returns its best and bound", positiveInt)
+    .option("--solver <name>", `${Object.keys(solvers).join(" | ")} (see below)`, choice(Object.keys(solvers)), "auto")
+    .option("--lp <name>", `LP/MIP solver for mip, auto and --bound: ${Object.keys(lpSolvers).join(" | ")}`, choice(Object.keys(lpSolvers)), DEFAULT_LP_SOLVER)
+    .option("--deadline-ms <n>", "time budget from the start: annealing stops, the MIP returns its best plan and proven bound", positiveInt)
     .option("--iterations <n>", "annealing's move budget (bit-for-bit reproducible runs)", positiveInt)
     .option("--objective <name>", `override the instance's objective: ${ObjectiveName.options.join(" | ")}`, choice(ObjectiveName.options))
-    .option("--seed <n>", "annealing's random seed", (v) => Number.parseInt(v, 10), 1)
+    .option("--seed <n>", "annealing's random seed", nonNegativeInt, 1)
     .option("--bound", "also compute the aggregated LP relaxation's bound when the solver proves none")
     .option("-o, --output <file>", "write the solution here instead of stdout")
+    .addHelpText(
+      "after",
+      `
+Solvers:
+${Object.values(solvers)
+  .map((s) => `  ${s.name.padEnd(7)} ${s.description}`)
+  .join("\n")}
+
+The solution JSON (shared/spec/adaptation-problem.md) carries the mapping, one path per demand, all three
+objectives, the migrations, the score (objective with the migration penalty) and, where one is proven, a bound.
+An infeasible instance is an answer, not an error: "feasible": false with the violated constraints named
+("proven": true when shown infeasible, false when the heuristic merely found no plan), exit code 0.
+Exit codes: 0 answered, 1 failure (unreadable file, solver fault), 2 bad instance or usage (the error names the
+file and the field). Algorithms, the auto policy and the LP solver choice: docs/solver.md; the MIP: models/mip.md.
+
+Examples:
+  vadapt gen-instance --random --vms 6 --hosts 3 --seed 4 -o small.json
+  vadapt solve small.json --solver mip
+  vadapt solve big.json --solver anneal --deadline-ms 10000 --bound
+  vadapt solve big.json --objective traffic-cost --lp glpk -o plan.json`,
+    )
     .action(async (path: string, opts: SolveCliOptions) => {
       const instance = parseInput(Instance, await readJsonFile(path), { file: path });
       const clock = (): number => performance.now();

@@ -73,7 +73,7 @@ function annealFrom(net: Net, plan: Plan, options: SolveOptions, elapsed: () => 
 
 export const greedySolver: SolverPlugin = {
   name: "greedy",
-  description: "Sundararaj et al.'s greedy heuristic (ICAC'06): map by demand and connectivity, route along widest paths",
+  description: "Sundararaj et al.'s greedy heuristic (ICAC'06): map talkers together by demand and connectivity, route along widest paths, repair by moving a VM",
   solve: (instance, options = {}) =>
     withNet("greedy", instance, options, (net, elapsed) => {
       const g = greedyPlan(net);
@@ -120,7 +120,7 @@ function mipSizeCheck(net: Net): void {
 
 export const mipSolver: SolverPlugin = {
   name: "mip",
-  description: "the exact MIP (glpk.js or HiGHS) from the greedy plan; proves optimality or infeasibility, or returns its best and bound at --deadline-ms",
+  description: "the exact MIP (HiGHS or glpk.js) from the greedy plan; proves optimality or infeasibility, or returns its best plan and bound at --deadline-ms",
   solve: (instance, options = {}) =>
     withNet("mip", instance, options, async (net, elapsed) => {
       const lp = options.lp;

@@ -24,7 +24,7 @@
  * When every pass fails the answer names the constraint that stopped the first.
  */
 import { Constraint, fitsWithin, type Violation } from "../model/problem.js";
-import { unroutable } from "./infeasibility.js";
+import { unroutedViolation } from "./infeasibility.js";
 import { kShortestPaths } from "./k-shortest.js";
 import type { Net } from "./net.js";
 import { Plan } from "./plan.js";
@@ -199,7 +199,7 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
   if (failed === null) return { ok: true, plan };
   // the repairs may have moved VMs: search the routes of the mapping as it was
   if (mapped !== null && searchRoutes(mapped)) return { ok: true, plan: mapped };
-  return { ok: false, violations: [whyUnrouted(net, plan, failed)] };
+  return { ok: false, violations: [unroutedViolation(plan, failed)] };
 }
 
 /**
@@ -343,16 +343,6 @@ function searchRoutes(plan: Plan): boolean {
   if (visit(0)) return true;
   for (let d = 0; d < net.D; d++) plan.clearRoute(d);
   return false;
-}
-
-/** Why demand `d` could not be routed in the plan as it stands. */
-function whyUnrouted(net: Net, plan: Plan, d: number): Violation {
-  const a = plan.hostOf[net.src[d]!]!;
-  const b = plan.hostOf[net.dst[d]!]!;
-  const name = `demand ${d} (${net.vmIds[net.src[d]!]} -> ${net.vmIds[net.dst[d]!]}, ${net.mbps[d]} Mbit/s)`;
-  return a === b
-    ? { constraint: Constraint.LocalBandwidth, message: `${name}: host '${net.hostIds[a]}' has no local bandwidth left for it` }
-    : unroutable(net, d, a, b, name, plan.residual);
 }
 
 /** Why VM `v` found no host: the budget of migrations, or cpu or memory on every candidate. */

@@ -5,6 +5,7 @@
  */
 import { Constraint, fitsWithin, type Violation } from "../model/problem.js";
 import type { Net } from "./net.js";
+import type { Plan } from "./plan.js";
 import { widestPath } from "./widest-path.js";
 
 export function provenViolations(net: Net): Violation[] {
@@ -84,6 +85,20 @@ export function provenViolations(net: Net): Violation[] {
     }
   }
   return out;
+}
+
+/**
+ * Why demand `d` cannot be routed in a plan as it stands (its VMs mapped): no local bandwidth left on their shared
+ * host, or, between hosts, {@link unroutable} over the plan's residuals.
+ */
+export function unroutedViolation(plan: Plan, d: number): Violation {
+  const net = plan.net;
+  const a = plan.hostOf[net.src[d]!]!;
+  const b = plan.hostOf[net.dst[d]!]!;
+  const name = `demand ${d} (${net.vmIds[net.src[d]!]} -> ${net.vmIds[net.dst[d]!]}, ${net.mbps[d]} Mbit/s)`;
+  return a === b
+    ? { constraint: Constraint.LocalBandwidth, message: `${name}: host '${net.hostIds[a]}' has no local bandwidth left for it` }
+    : unroutable(net, d, a, b, name, plan.residual);
 }
 
 /**

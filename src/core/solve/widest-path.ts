@@ -102,6 +102,19 @@ function adaptedDijkstra(g: PathGraph, src: number, dst: number, residual: Array
 
 /** Minimum-latency path over edges with residual ≥ `threshold`; its width is recomputed from the residuals. */
 function shortestLatencyPath(g: PathGraph, src: number, dst: number, residual: ArrayLike<number>, threshold: number): Route | null {
+  const { latency, via, done } = latencyTree(g, src, dst, residual, threshold);
+  if (done[dst] !== 1) return null;
+  const edges = trace(g, via, src, dst);
+  let w = Infinity;
+  for (const e of edges) w = Math.min(w, residual[e]!);
+  return { edges, widthMbps: w, latencyMs: latency[dst]! };
+}
+
+/**
+ * Dijkstra by latency from `src` over the edges whose residual is at least `threshold` (all edges without
+ * `residual`), stopping once `dst` is settled (never when `dst` is −1).
+ */
+function latencyTree(g: PathGraph, src: number, dst: number, residual: ArrayLike<number> | null, threshold: number): { latency: Float64Array; via: Int32Array; done: Uint8Array } {
   const latency = new Float64Array(g.H).fill(Infinity);
   const via = new Int32Array(g.H).fill(-1);
   const done = new Uint8Array(g.H);
@@ -114,7 +127,7 @@ function shortestLatencyPath(g: PathGraph, src: number, dst: number, residual: A
     done[u] = 1;
     if (u === dst) break;
     for (const e of g.out[u]!) {
-      if (residual[e]! < threshold) continue;
+      if (residual !== null && residual[e]! < threshold) continue;
       const v = g.to[e]!;
       const l = latency[u]! + g.latencyMs[e]!;
       if (l < latency[v]!) {
@@ -124,11 +137,7 @@ function shortestLatencyPath(g: PathGraph, src: number, dst: number, residual: A
       }
     }
   }
-  if (done[dst] !== 1) return null;
-  const edges = trace(g, via, src, dst);
-  let w = Infinity;
-  for (const e of edges) w = Math.min(w, residual[e]!);
-  return { edges, widthMbps: w, latencyMs: latency[dst]! };
+  return { latency, via, done };
 }
 
 function trace(g: PathGraph, via: Int32Array, src: number, dst: number): number[] {
@@ -167,25 +176,7 @@ export function widestWidths(g: PathGraph, src: number, capacity: ArrayLike<numb
   return width;
 }
 
-/** Least latency from `src` to every host over all links (Dijkstra). */
+/** Least latency from `src` to every host over all links (Dijkstra); Infinity where unreachable. */
 export function leastLatencies(g: PathGraph, src: number): Float64Array {
-  const dist = new Float64Array(g.H).fill(Infinity);
-  const done = new Uint8Array(g.H);
-  const heap = new MinHeap();
-  dist[src] = 0;
-  heap.push(0, src);
-  while (heap.size > 0) {
-    const u = heap.pop();
-    if (done[u] === 1) continue;
-    done[u] = 1;
-    for (const e of g.out[u]!) {
-      const v = g.to[e]!;
-      const l = dist[u]! + g.latencyMs[e]!;
-      if (l < dist[v]!) {
-        dist[v] = l;
-        heap.push(l, v);
-      }
-    }
-  }
-  return dist;
+  return latencyTree(g, src, -1, null, 0).latency;
 }

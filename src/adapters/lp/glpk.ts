@@ -18,9 +18,9 @@ let runtime: Promise<Glpk> | undefined;
 /**
  * Loads the WebAssembly runtime once (unwrapping a `.default` that `nodenext` types do not show). GLPK prints some
  * messages ("Constructing initial basis...", "Size of triangular part is ...") whatever the message level, through
- * the `console.log` it binds when the runtime is created (glpk.js's factory takes no print hook). The runtime is
- * therefore created with `console.log` silenced, so that its messages never reach stdout, where `vadapt solve`
- * writes its JSON; its error output still goes to stderr.
+ * the `console.log` its runtime binds while it is being created (glpk.js's factory takes no print hook). So
+ * `console.log` is silenced until the runtime is ready, and GLPK's messages never reach stdout, where
+ * `vadapt solve` writes its JSON (vadapt itself never writes through `console.log`).
  */
 function load(): Promise<Glpk> {
   if (runtime === undefined) {
@@ -28,11 +28,9 @@ function load(): Promise<Glpk> {
     const factory = typeof mod === "function" ? mod : mod.default;
     const log = console.log;
     console.log = (): void => {};
-    try {
-      runtime = factory();
-    } finally {
+    runtime = factory().finally(() => {
       console.log = log;
-    }
+    });
   }
   return runtime;
 }

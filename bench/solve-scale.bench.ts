@@ -5,7 +5,7 @@
  * annealing's improvement curve over 10 s, and both against the aggregated LP relaxation's bound (HiGHS and
  * glpk.js solve it; their times are shown).
  *
- * Gap to the bound = |bound − score| / |bound|, in %.
+ * Gap to the bound = |bound − score| / max(|bound|, |score|), in % (the MIP solvers' relative gap: at most 100%).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -49,7 +49,7 @@ const base = {
 } as const;
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
-const gapTo = (bound: number | null, score: number): string => (bound === null ? "-" : pct(Math.abs(bound - score) / Math.abs(bound)));
+const gapTo = (bound: number | null, score: number): string => (bound === null ? "-" : pct(Math.abs(bound - score) / Math.max(Math.abs(bound), Math.abs(score), 1e-12)));
 const fmt = (x: number): string => (Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(5));
 
 for (const objective of [Objective.ResidualBottleneck, Objective.TrafficCost, Objective.MaxUtilization]) {

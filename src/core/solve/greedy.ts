@@ -17,7 +17,9 @@
  *    that finds no room is repaired by moving one of its VMs (to its partner's host, another partner's, or a
  *    well-connected host) when all of that VM's demands can then be routed.
  *
- * With a migration budget the first pass may spend the budget early and leave a later VM no room; the heuristic
+ * When the first pass fails it maps again largest VMs first, each to the host it fills best (best-fit decreasing).
+ * With a
+ * migration budget the first pass may spend the budget early and leave a later VM no room; the heuristic
  * then maps again with room *reserved* on each host for the unmapped VMs running there (so every VM can always
  * stay), and finally tries the current placement itself (new VMs mapped greedily) with a bounded search over
  * candidate routes. Hence a current placement that fits and routes is never answered as infeasible.
@@ -33,17 +35,21 @@ import { leastLatencies, widestPath, widestWidths } from "./widest-path.js";
 
 export type GreedyOutcome = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly violations: Violation[] };
 
-/** How a pass maps VMs: freely, with room reserved for VMs that may yet stay, or leaving VMs where they run. */
-const MapMode = { Free: "free", Reserve: "reserve", Stay: "stay" } as const;
+/**
+ * How a pass maps VMs: freely, growing clusters; largest first, each to the host it fills best among those with
+ * most traffic to it (best-fit decreasing, for tight packings);
+ * with room reserved for VMs that may yet stay; or leaving VMs where they run.
+ */
+const MapMode = { Free: "free", Pack: "pack", Reserve: "reserve", Stay: "stay" } as const;
 type MapMode = (typeof MapMode)[keyof typeof MapMode];
 
 /** Builds a complete feasible plan greedily, or says which constraint stopped it. */
 export function greedyPlan(net: Net): GreedyOutcome {
   const first = greedyPass(net, MapMode.Free);
   if (first.ok) return first;
-  const hasCurrent = net.current.some((h) => h >= 0);
-  if (!hasCurrent) return first;
-  for (const mode of net.instance.maxMigrations !== null ? [MapMode.Reserve, MapMode.Stay] : [MapMode.Stay]) {
+  const modes: MapMode[] = [MapMode.Pack];
+  if (net.current.some((h) => h >= 0)) modes.push(...(net.instance.maxMigrations !== null ? [MapMode.Reserve, MapMode.Stay] : [MapMode.Stay]));
+  for (const mode of modes) {
     const r = greedyPass(net, mode);
     if (r.ok) return r;
   }
@@ -84,8 +90,14 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
   }
   /** 0: one candidate host; 1: staying (Stay mode); 2: the rest, mapped as the clusters grow. */
   const tier = (v: number): number => (net.candidates[v]!.length === 1 ? 0 : mode === MapMode.Stay && stayHost(net, v) >= 0 ? 1 : 2);
-  const vmOrder = Array.from({ length: net.V }, (_, v) => v).sort((a, b) => tier(a) - tier(b) || demandOf[b]! - demandOf[a]! || a - b);
-  const nextVm = growingOrder(net, plan, vmOrder, tier);
+  const maxCpu = Math.max(...net.cpuCap);
+  const maxMem = Math.max(...net.memCap);
+  const size = (v: number): number => net.cpu[v]! / maxCpu + net.mem[v]! / maxMem;
+  const vmOrder = Array.from({ length: net.V }, (_, v) => v).sort(
+    (a, b) => tier(a) - tier(b) || (mode === MapMode.Pack ? size(b) - size(a) : 0) || demandOf[b]! - demandOf[a]! || a - b,
+  );
+  let next = 0;
+  const nextVm = mode === MapMode.Pack ? (): number => (next < vmOrder.length ? vmOrder[next++]! : -1) : growingOrder(net, plan, vmOrder, tier);
 
   // room reserved on each host for the unmapped VMs that may stay on it (Reserve and Stay modes)
   const reservedCpu = new Float64Array(net.H);
@@ -169,12 +181,15 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
       // demands stay routable
       const cur = migrationsCost ? net.current[v]! : -1;
       const near = nearness(v);
+      /** Room left on h once v is on it (cpu and memory, relative to the largest host). */
+      const left = (h: number): number => (net.cpuCap[h]! - plan.cpuUsed[h]!) / maxCpu + (net.memCap[h]! - plan.memUsed[h]!) / maxMem;
       open = net.candidates[v]!
         .filter((h) => hasRoom(v, h) && plan.withinMigrationBudget(v, h))
         .sort(
           (a, b) =>
             affinity[b]! - affinity[a]! ||
             (b === cur ? 1 : 0) - (a === cur ? 1 : 0) ||
+            (mode === MapMode.Pack ? left(a) - left(b) : 0) ||
             (near === null ? 0 : near.width[b]! - near.width[a]! || near.latency[a]! - near.latency[b]!) ||
             hostRank[a]! - hostRank[b]!,
         );

@@ -9,28 +9,28 @@
  * 3. map each VM in turn to a host with room (cpu, memory), respecting pins, allowed sets and `maxMigrations`:
  *    the host holding most of its traffic with VMs already mapped, then (when migrations are bounded or
  *    penalised) its current host, then the host nearest to its heaviest mapped partner (widest path left, then
- *    least latency), then the best-connected host, skipping hosts from which a demand with an already-mapped VM could not be routed even on the empty
- *    network (bandwidth, latency bound, local bandwidth). (The paper maps one VM per host; with several VMs per
- *    host, co-locating talkers is the greedy choice.)
+ *    least latency), then the best-connected host; skipping hosts from which a demand with an already-mapped VM
+ *    could not be routed given the demands already tentatively routed (bandwidth, latency bound, local
+ *    bandwidth). (The paper maps one VM per host; with several VMs per host, co-locating talkers is the greedy
+ *    choice.)
  * 4. route the demands in decreasing Mbit/s, each along the widest path of residual bandwidth (adapted Dijkstra)
  *    that has room for it and meets its latency bound; co-located demands use the host's local bandwidth. A demand
- *    that finds no room is repaired by moving one of its VMs (to its partner's host, another partner's, or a
- *    well-connected host) when all of that VM's demands can then be routed.
+ *    that finds no room is repaired by moving one of its VMs (to a partner's host, or one of the hosts with room
+ *    nearest to the other VM) when all of that VM's demands can then be routed.
  *
- * When the first pass fails it maps again largest VMs first, each to the host it fills best (best-fit decreasing).
- * With a
- * migration budget the first pass may spend the budget early and leave a later VM no room; the heuristic
- * then maps again with room *reserved* on each host for the unmapped VMs running there (so every VM can always
- * stay), and finally tries the current placement itself (new VMs mapped greedily) with a bounded search over
- * candidate routes. Hence a current placement that fits and routes is never answered as infeasible.
+ * When the first pass fails it maps again largest VMs first, each to the host it fills best (best-fit
+ * decreasing). With a migration budget the first pass may spend the budget early and leave a later VM no room;
+ * the heuristic then maps again with room *reserved* on each host for the unmapped VMs running there (so every VM
+ * can always stay), and finally tries the current placement itself (new VMs mapped greedily) with a bounded
+ * search over candidate routes. Hence a current placement that fits and routes is never answered as infeasible.
  * When every pass fails the answer names the constraint that stopped the first.
  */
 import { Constraint, fitsWithin, type Violation } from "../model/problem.js";
 import { unroutedViolation } from "./infeasibility.js";
 import { kShortestPaths } from "./k-shortest.js";
 import type { Net } from "./net.js";
-import { Plan } from "./plan.js";
 import { MinHeap } from "./heap.js";
+import { Plan } from "./plan.js";
 import { leastLatencies, widestPath, widestWidths } from "./widest-path.js";
 
 export type GreedyOutcome = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly violations: Violation[] };

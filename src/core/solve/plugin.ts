@@ -138,13 +138,14 @@ export const AUTO_DEADLINE_MS = 10_000;
 
 export const autoSolver: SolverPlugin = {
   name: "auto",
-  description: `greedy, then annealing, then (at most ${AUTO_MIP_VARIABLES} MIP variables and an LP solver) the exact MIP from the annealed plan, within --deadline-ms (default ${AUTO_DEADLINE_MS / 1000} s for the MIP)`,
+  description: `greedy, then annealing, then (at most ${AUTO_MIP_VARIABLES} MIP variables and an LP solver) the exact MIP from the annealed plan, within --deadline-ms (default ${AUTO_DEADLINE_MS / 1000} s)`,
   solve: (instance, options = {}) =>
     withNet("auto", instance, options, async (net, elapsed) => {
       const small = options.lp !== undefined && mipVariableCount(net) <= AUTO_MIP_VARIABLES;
-      const deadline = options.deadlineMs ?? (small ? AUTO_DEADLINE_MS : undefined);
+      // without a clock there is no deadline: annealing runs its iteration budget
+      const deadline = options.clock === undefined ? undefined : (options.deadlineMs ?? AUTO_DEADLINE_MS);
       const g = greedyPlan(net);
-      const annealBudget = small && deadline !== undefined && options.clock !== undefined ? { ...options, deadlineMs: deadline * AUTO_ANNEAL_SHARE } : options;
+      const annealBudget = deadline === undefined ? options : { ...options, deadlineMs: small ? deadline * AUTO_ANNEAL_SHARE : deadline };
       const annealed = g.ok ? annealFrom(net, g.plan, annealBudget, elapsed) : null;
       if (!small || options.lp === undefined) {
         return annealed !== null ? planSolution(annealed, { solver: "auto/anneal", millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: "auto/anneal", millis: elapsed() });

@@ -8,7 +8,7 @@
 import { Constraint, type Instance, type Solution, type Violation } from "../model/problem.js";
 import type { Rng } from "../rng.js";
 import { createRng } from "../rng.js";
-import { unroutable, provenViolations } from "../solve/infeasibility.js";
+import { provenViolations, unroutedViolation } from "../solve/infeasibility.js";
 import { kShortestPaths } from "../solve/k-shortest.js";
 import { compileNet, type Net } from "../solve/net.js";
 import { Plan } from "../solve/plan.js";
@@ -59,13 +59,7 @@ export function routeAll(plan: Plan, routing: Routing): Violation | null {
   const n = plan.net;
   const order = Array.from({ length: n.D }, (_, d) => d).sort((a, b) => n.mbps[b]! - n.mbps[a]! || a - b);
   for (const d of order) {
-    if (routeOne(plan, d, routing)) continue;
-    const a = plan.hostOf[n.src[d]!]!;
-    const b = plan.hostOf[n.dst[d]!]!;
-    const name = `demand ${d} (${n.vmIds[n.src[d]!]} -> ${n.vmIds[n.dst[d]!]}, ${n.mbps[d]} Mbit/s)`;
-    return a === b
-      ? { constraint: Constraint.LocalBandwidth, message: `${name}: host '${n.hostIds[a]}' has no local bandwidth left for it` }
-      : unroutable(n, d, a, b, name, plan.residual);
+    if (!routeOne(plan, d, routing)) return unroutedViolation(plan, d);
   }
   return null;
 }

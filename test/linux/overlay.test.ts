@@ -11,7 +11,7 @@ import { hostPorts } from "../../src/adapters/linux/host-nft.js";
 import { listNetnsWithPrefix } from "../../src/adapters/linux/netns.js";
 import { LinuxOverlay } from "../../src/adapters/linux/overlay-driver.js";
 import { connectivityGapMs, parsePingProbes, parsePingSummary } from "../../src/adapters/linux/proc.js";
-import { relayLogPath, testbedDown, testbedUp } from "../../src/adapters/linux/testbed.js";
+import { relayLogPath, testbedDown, testbedUp, WORKLOAD_PORTS } from "../../src/adapters/linux/testbed.js";
 import { PatternsRun } from "../../src/adapters/linux/workload.js";
 import { ExternalError } from "../../src/core/errors.js";
 import { hostId, vmId } from "../../src/core/model/ids.js";
@@ -85,6 +85,12 @@ describeLinux("Linux overlay driver on a 3-host, 5-VM, 2-site testbed", () => {
     expect(s0.rules).toEqual([]);
     const defaults = Object.fromEntries(s0.defaults.map((d) => [d.mac, d.next]));
     expect(defaults).toEqual({ [vm("a").mac]: "h0", [vm("b").mac]: "h0", [vm("c").mac]: "h1", [vm("d").mac]: "h2", [vm("e").mac]: "h2" });
+  });
+
+  it("keeps the workload ports out of every VM's ephemeral range", async () => {
+    for (const v of layout.vms) {
+      expect((await runIn(v.netns, ["cat", "/proc/sys/net/ipv4/ip_local_reserved_ports"])).trim(), v.id).toBe(WORKLOAD_PORTS);
+    }
   });
 
   it("hooks a host's ports only while it has pair rules or sniffs, also under concurrent changes", async () => {

@@ -38,12 +38,24 @@ export function relayLogPath(name: string, site: SiteLayout): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Turns off IPv6 (its neighbour discovery is noise in the traffic matrix) and sets IPv4 forwarding. */
+/**
+ * Ports the testbed's workloads listen on (the patterns benchmark's default 46000 and the tests' and benches'
+ * 461xx-465xx). They lie inside Linux's ephemeral range (32768-60999), so they are reserved in every namespace:
+ * otherwise an earlier run's outgoing connection, still closing on that port, makes the next listen fail with
+ * EADDRINUSE.
+ */
+export const WORKLOAD_PORTS = "46000-46999";
+
+/**
+ * Turns off IPv6 (its neighbour discovery is noise in the traffic matrix), sets IPv4 forwarding, and keeps the
+ * workload ports out of the ephemeral range.
+ */
 async function sysctls(netns: string, forward: boolean): Promise<void> {
   const lines = [
     "echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6",
     "echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6",
     `echo ${forward ? 1 : 0} > /proc/sys/net/ipv4/ip_forward`,
+    `echo ${WORKLOAD_PORTS} > /proc/sys/net/ipv4/ip_local_reserved_ports`,
   ];
   await runIn(netns, ["sh", "-c", lines.map((l) => `${l} 2>/dev/null`).join("; ") + "; true"]);
 }

@@ -290,27 +290,56 @@ export function buildMip(net: Net, options: MipOptions = {}): MipFormulation {
   if (options.feasibilityOnly === true) return { model: b.build("vadapt_feasibility", "min", []), x, f, startOf };
 
   if (net.objective === Objective.ResidualBottleneck) {
-    // r[d] ≤ bw(e) − l[e] + M(1 − f[d,e]) on every usable edge; r[d] ≤ local(h) − lh[h] + M(1 − y[p,h]) on every
-    // co-location host; M = the largest residual d could see (so an unused edge or host does not bind).
+    // r[d] ≤ bw(e) − l[e] + A(1 − f[d,e]) + (B − A) Σ_h y[p,h] on every usable edge; r[d] ≤ local(h) − lh[h] +
+    // C(1 − y[p,h]) on every co-location host. Each big-M is the smallest valid one: with f[d,e] = 0 the edge
+    // carries at most the other demands that may use it (and at most bw), and r[d] is at most the widest usable
+    // edge less mbps when d runs apart (A) or the largest localMbps less mbps when co-located (B); with
+    // y[p,h] = 0 the host carries at most its densest C(k, 2) pairs and k self-demands (k VMs fit on it) (C).
     // Cut: r[d] ≤ Σ_h (local(h) − mbps) y[p,h] + (widest usable edge − mbps)(1 − Σ_h y[p,h]).
+    const linkCap = (e: number): number => (omit.has(Constraint.LinkBandwidth) ? Infinity : net.bw[e]!);
+    const usableLoad = new Float64Array(E);
+    f.forEach((list, d) => {
+      for (const { e } of list) usableLoad[e]! += net.mbps[d]!;
+    });
+    const hostLoad = new Float64Array(H);
+    for (let h = 0; h < H; h++) {
+      let k = 0;
+      for (let v = 0; v < V; v++) if (xs(v, h) >= 0) k = Math.max(k, capacities ? mostVmsWith(net, v, h, cpuSorted, memSorted) : V);
+      const apart: number[] = [];
+      const self: number[] = [];
+      pairs.forEach(({ u, w, mbps }, p) => {
+        if (y[p]!.some((t) => t.h === h)) (u === w ? self : apart).push(mbps);
+      });
+      const top = (xs: number[], n: number): number => xs.sort((a, c) => c - a).slice(0, n).reduce((s, m) => s + m, 0);
+      const most = top(apart, (k * (k - 1)) / 2) + top(self, k);
+      hostLoad[h] = omit.has(Constraint.LocalBandwidth) ? most : Math.min(most, net.localMbps[h]!);
+    }
     const objective: LpTerm[] = [];
     for (let d = 0; d < D; d++) {
       const p = pairOf[d]!;
-      let top = net.mbps[d]!;
-      for (const { e } of f[d]!) top = Math.max(top, net.bw[e]!);
-      for (const { h } of y[p]!) top = Math.max(top, net.localMbps[h]!);
-      const big = Math.max(0, top - net.mbps[d]!);
+      const m = net.mbps[d]!;
+      let topLink = m;
+      for (const { e } of f[d]!) topLink = Math.max(topLink, net.bw[e]!);
+      let topLocal = m;
+      for (const { h } of y[p]!) topLocal = Math.max(topLocal, net.localMbps[h]!);
+      const big = Math.max(0, topLink - m, topLocal - m);
       const r = b.addVar(`r_${d}`, 0, big);
       rVars[d] = r;
       objective.push({ v: r, coef: 1 });
       for (const { e, v } of f[d]!) {
-        b.addConstraint(`rb_${d}_${e}`, [{ v: r, coef: 1 }, { v: l[e]!, coef: 1 }, { v, coef: big }], "<=", net.bw[e]! + big);
+        const others = Math.min(linkCap(e), usableLoad[e]! - m);
+        const apartM = Math.max(0, topLink - m - net.bw[e]! + others);
+        const togetherM = Math.max(0, big - net.bw[e]! + others);
+        b.addConstraint(`rb_${d}_${e}`, [{ v: r, coef: 1 }, { v: l[e]!, coef: 1 }, { v, coef: apartM }, ...(togetherM > apartM ? together(p, apartM - togetherM) : [])], "<=", net.bw[e]! + apartM);
       }
       // cut: r[d] ≤ Σ_h (local(h) − mbps) y[p,h] + Σ_{a≠b} (widest usable a → b − mbps) z[p,a,b]
-      const cut: LpTerm[] = [{ v: r, coef: 1 }, ...apartTerms(d, (a, c) => -(hostPairs.widest(d, a, c) - net.mbps[d]!))];
+      const cut: LpTerm[] = [{ v: r, coef: 1 }, ...apartTerms(d, (a, c) => -(hostPairs.widest(d, a, c) - m))];
       for (const { h, v } of y[p]!) {
-        b.addConstraint(`rbl_${d}_${h}`, [{ v: r, coef: 1 }, { v: lh[h]!, coef: 1 }, { v, coef: big }], "<=", net.localMbps[h]! + big);
-        cut.push({ v, coef: -(net.localMbps[h]! - net.mbps[d]!) });
+        let elsewhere = topLink;
+        for (const t of y[p]!) if (t.h !== h) elsewhere = Math.max(elsewhere, net.localMbps[t.h]!);
+        const hostM = Math.max(0, elsewhere - m - net.localMbps[h]! + hostLoad[h]!);
+        b.addConstraint(`rbl_${d}_${h}`, [{ v: r, coef: 1 }, { v: lh[h]!, coef: 1 }, { v, coef: hostM }], "<=", net.localMbps[h]! + hostM);
+        cut.push({ v, coef: -(net.localMbps[h]! - m) });
       }
       b.addConstraint(`rcut_${d}`, cut, "<=", 0);
     }

@@ -5,13 +5,13 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { forEachTraceInterval } from "../adapters/trace/intervals.js";
 import { openTrace } from "../adapters/trace/reader.js";
 import { ConfigError, InputError, IoError } from "../core/errors.js";
-import type { Mac } from "../core/model/ids.js";
 import { planReport, PlanReportFile } from "../core/report/plan-report.js";
 import { resultsReport, ResultsFile } from "../core/report/results-report.js";
 import { traceReport } from "../core/report/trace-report.js";
-import { TrafficAggregator, type AggregatedInterval } from "../core/vttif/aggregate.js";
+import type { AggregatedInterval } from "../core/vttif/aggregate.js";
 import { parseInput } from "../core/validate.js";
 import { loadConfig } from "../service/config.js";
 import { runWhatIf } from "../service/planner.js";
@@ -62,28 +62,9 @@ async function readJson(path: string): Promise<unknown> {
 /** Every aggregated traffic interval of a trace (VTTIF's aggregator), with the VM ids in matrix order. */
 export async function readTraceIntervals(path: string, mode: "strict" | "lenient"): Promise<{ name: string | null; hosts: number; vms: string[]; intervals: AggregatedInterval[] }> {
   const reader = await openTrace(path, { mode });
-  const header = reader.header;
-  const idOf = new Map<Mac, string>(header.vms.map((v) => [v.mac, v.id]));
-  let agg: TrafficAggregator | null = null;
-  const later: Array<{ mac: Mac; host: (typeof header.vms)[number]["host"] }> = [];
   const intervals: AggregatedInterval[] = [];
-  for await (const batch of reader.batches()) {
-    for (const e of batch) {
-      if (e.type === "vm") {
-        if (!idOf.has(e.vm.mac)) idOf.set(e.vm.mac, e.vm.id);
-        if (agg === null) later.push({ mac: e.vm.mac, host: e.vm.host });
-        else agg.setVm(e.vm.mac, e.vm.host);
-      } else if (e.type === "traffic") {
-        if (agg === null) {
-          agg = new TrafficAggregator(header.vms, { intervalMs: header.intervalMs ?? e.intervalMs });
-          for (const v of later) agg.setVm(v.mac, v.host);
-        }
-        intervals.push(...agg.add(e));
-      } else if (agg !== null) intervals.push(...agg.advanceTo(e.tMs));
-    }
-  }
-  if (agg !== null) intervals.push(...agg.flush());
-  const vms = (agg?.vmMacs ?? []).map((m) => idOf.get(m) ?? m);
+  const { vmIds: vms } = await forEachTraceInterval(reader, (iv) => intervals.push(iv));
+  const header = reader.header;
   return { name: header.name ?? null, hosts: header.hosts.length, vms, intervals };
 }
 

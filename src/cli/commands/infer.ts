@@ -1,9 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
+import { forEachTraceInterval } from "../../adapters/trace/intervals.js";
 import { openTrace } from "../../adapters/trace/reader.js";
 import { ConfigError, IoError } from "../../core/errors.js";
-import { vmId, type Mac } from "../../core/model/ids.js";
-import { TrafficAggregator, type AggregatedInterval } from "../../core/vttif/aggregate.js";
+import { vmId } from "../../core/model/ids.js";
 import { toGEXF, toGraphML, toJSON } from "../../core/vttif/export.js";
 import { topologyGraph } from "../../core/vttif/graph.js";
 import { inferTopology, PhaseTracker, type PhaseTopology } from "../../core/vttif/phases.js";
@@ -82,7 +82,6 @@ export function registerInfer(program: Command): void {
 
       const reader = await openTrace(path, { mode });
       const header = reader.header;
-      const idOf = new Map<Mac, string>(header.vms.map((v) => [v.mac, v.id]));
       const tracker = new PhaseTracker({
         smoothing,
         change: {
@@ -92,33 +91,16 @@ export function registerInfer(program: Command): void {
           ...(opts.levelRatio !== undefined ? { levelRatio: opts.levelRatio } : {}),
         },
       });
-      let agg: TrafficAggregator | null = null;
-      const later: Array<{ mac: Mac; host: (typeof header.vms)[number]["host"] }> = [];
       let intervals = 0;
-      const take = (ivs: AggregatedInterval[]): void => {
-        for (const iv of ivs) {
+      const { vmIds: ids, vmMacs, stats } = await forEachTraceInterval(
+        reader,
+        (iv) => {
           tracker.push(iv);
           intervals++;
-        }
-      };
-      for await (const batch of reader.batches()) {
-        for (const e of batch) {
-          if (e.type === "vm") {
-            if (!idOf.has(e.vm.mac)) idOf.set(e.vm.mac, e.vm.id);
-            if (agg === null) later.push({ mac: e.vm.mac, host: e.vm.host });
-            else agg.setVm(e.vm.mac, e.vm.host);
-          } else if (e.type === "traffic") {
-            if (agg === null) {
-              agg = new TrafficAggregator(header.vms, { intervalMs: header.intervalMs ?? e.intervalMs, ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}) });
-              for (const v of later) agg.setVm(v.mac, v.host);
-            }
-            take(agg.add(e));
-          } else if (agg !== null) take(agg.advanceTo(e.tMs));
-        }
-      }
-      if (agg !== null) take(agg.flush());
+        },
+        opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {},
+      );
       const phases = tracker.finish();
-      const ids = (agg?.vmMacs ?? []).map((m) => idOf.get(m) ?? m);
       const classify = opts.threshold !== undefined ? { threshold: opts.threshold } : {};
       const results: PhaseTopology[] = phases.map((p) => inferTopology(p.meanMbps, p.n, ids.slice(0, p.n).map(vmId), classify, { ...(opts.minMbps !== undefined ? { minMbps: opts.minMbps } : {}) }));
 
@@ -126,14 +108,13 @@ export function registerInfer(program: Command): void {
         const k = (opts.phase ?? phases.length) - 1;
         const p = phases[k];
         if (p === undefined) throw new ConfigError("infer options", [`--phase ${k + 1}: the trace has ${phases.length} phase(s)`]);
-        const vms = ids.slice(0, p.n).map((id, i) => ({ id: vmId(id), mac: agg!.vmMacs[i]! }));
+        const vms = ids.slice(0, p.n).map((id, i) => ({ id: vmId(id), mac: vmMacs[i]! }));
         const text = EXPORTS[opts.export as keyof typeof EXPORTS](topologyGraph(vms, p.meanMbps, p.n, results[k]!.classification));
         await writeFile(opts.output, text).catch((e: unknown) => {
           throw new IoError(opts.output!, `cannot write: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
         });
       }
 
-      const stats = agg?.stats ?? null;
       if (opts.json === true) {
         const out = {
           trace: path,

@@ -67,7 +67,7 @@ export interface OverlayActuator {
   state(): Promise<HostOverlayState>;
 }
 
-/** A host's load; the shape of src/agent/host.ts's `LoadSample`. */
+/** A host's load. */
 export interface LoadSample {
   readonly cpuPct?: number;
   readonly memPct?: number;
@@ -76,7 +76,7 @@ export interface LoadSample {
   readonly netOutMbps?: number;
 }
 
-/** A measurement of the link from this host to `to`; the shape of src/agent/host.ts's `LinkSample`, plus passive rates. */
+/** A measurement of the link from this host to `to`, active (probes) and passive (counters). */
 export interface LinkSample {
   readonly to: HostId;
   /** Available bandwidth, when estimated. */
@@ -89,10 +89,7 @@ export interface LinkSample {
   readonly rxMbps?: number;
 }
 
-/**
- * What a host's daemon observes. Structurally the same as src/agent/host.ts's `HostSources`, so a Linux source can
- * be handed to an agent as is.
- */
+/** What a host's daemon observes: what an agent reads every interval (Linux: src/adapters/linux/traffic-source.ts; simulated: src/agent/sim.ts). */
 export interface TrafficSource {
   /**
    * Per-MAC-pair traffic the host carried since the previous call (the kernel's counters are read and

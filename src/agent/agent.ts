@@ -10,13 +10,14 @@ import { Ack, Command, type LinkReport, type LoadReport, type TrafficReport } fr
 import { subjects } from "../core/messages/subjects.js";
 import type { HostId } from "../core/model/ids.js";
 import { check } from "../core/validate.js";
-import type { HostActuator, HostSources } from "./host.js";
+import type { TrafficSource } from "../adapters/overlay.js";
+import type { HostActuator } from "./host.js";
 
 export interface AgentOptions {
   readonly bus: Bus;
   readonly overlay: string;
   readonly host: HostId;
-  readonly sources: HostSources;
+  readonly sources: TrafficSource;
   readonly actuator: HostActuator;
   readonly now: () => number;
   /** Called for each command handled (for logs and tests). */

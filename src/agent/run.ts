@@ -10,7 +10,8 @@ import { linkKey } from "../core/plan/actions.js";
 import type { Clock } from "../service/clock.js";
 import type { WorldFile } from "../service/world.js";
 import { Agent } from "./agent.js";
-import type { HostActuator, HostSources } from "./host.js";
+import type { TrafficSource } from "../adapters/overlay.js";
+import type { HostActuator } from "./host.js";
 import { SimWorld } from "./sim.js";
 
 export interface SimAgentsOptions {
@@ -70,7 +71,7 @@ export interface AgentsOptions {
   readonly servers: string | readonly string[];
   readonly intervalMs: number;
   /** The hosts to run agents for, each with its sources and actuator. */
-  readonly hosts: ReadonlyArray<{ readonly id: HostId; readonly sources: HostSources; readonly actuator: HostActuator }>;
+  readonly hosts: ReadonlyArray<{ readonly id: HostId; readonly sources: TrafficSource; readonly actuator: HostActuator }>;
   /** Per-host credentials, e.g. for a server with per-agent permissions. */
   readonly credentials?: (host: string) => { user: string; pass: string } | undefined;
   readonly logger: Logger;

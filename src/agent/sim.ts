@@ -7,7 +7,8 @@ import type { HostId, Mac, VmId } from "../core/model/ids.js";
 import { mbpsToBytes, type TrafficEntry } from "../core/model/traffic.js";
 import { applyAction, type ActionSpec, type OverlayState } from "../core/plan/actions.js";
 import type { Rng } from "../core/rng.js";
-import type { HostActuator, HostSources, LinkSample, LoadSample } from "./host.js";
+import type { LinkSample, LoadSample, TrafficSource } from "../adapters/overlay.js";
+import type { HostActuator } from "./host.js";
 
 export interface SimDemand {
   readonly src: VmId;
@@ -44,7 +45,7 @@ export class SimWorld {
     return v.mac;
   }
 
-  sources(host: HostId): HostSources {
+  sources(host: HostId): TrafficSource {
     return {
       readTraffic: async (_startMs, intervalMs) => {
         const out: TrafficEntry[] = [];

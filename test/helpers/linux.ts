@@ -5,7 +5,7 @@
  */
 import { describe } from "vitest";
 import { linuxOverlayUnavailable } from "../../src/adapters/linux/exec.js";
-import { listNetns } from "../../src/adapters/linux/netns.js";
+import { listNetns, processAlive } from "../../src/adapters/linux/netns.js";
 import { testbedDown } from "../../src/adapters/linux/testbed.js";
 
 export const LINUX_OVERLAY_UNAVAILABLE = linuxOverlayUnavailable();
@@ -25,22 +25,13 @@ export function testbedName(tag: string): string {
   return `${tag}${process.pid}`.slice(0, 12);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Removes testbeds `<tag><pid>` left by test processes that no longer run (a crashed or killed earlier run). */
 export async function sweepStaleTestbeds(tag: string): Promise<string[]> {
   const re = new RegExp(`^va-(${tag}(\\d+))-`);
   const stale = new Set<string>();
   for (const ns of await listNetns()) {
     const m = re.exec(ns);
-    if (m !== null && !alive(Number(m[2]))) stale.add(m[1]!);
+    if (m !== null && !processAlive(Number(m[2]))) stale.add(m[1]!);
   }
   for (const name of stale) await testbedDown(name);
   return [...stale];

@@ -16,7 +16,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NatsBus } from "../../src/adapters/bus/nats.js";
-import { listNetnsWithPrefix, netnsPids } from "../../src/adapters/linux/netns.js";
+import { listNetnsWithPrefix, netnsPids, processAlive } from "../../src/adapters/linux/netns.js";
 import { testbedDown, testbedUp } from "../../src/adapters/linux/testbed.js";
 import { PatternsRun, type IterationRecord } from "../../src/adapters/linux/workload.js";
 import { startLinuxAgents, type LinuxAgentsHandle } from "../../src/agent/linux.js";
@@ -256,16 +256,8 @@ describeHere("vadapt on a Linux testbed: Linux agents and the service over a rea
     await testbedDown(NAME);
     expect(await listNetnsWithPrefix(layout.prefix)).toEqual([]);
     // Killed processes take a moment to go (longer on a loaded machine); each must be gone within 10 s.
-    const alive = (pid: number): boolean => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    for (let i = 0; i < 100 && pids.some(alive); i++) await sleep(100);
-    for (const pid of pids) expect(alive(pid), `process ${pid} still running`).toBe(false);
+    for (let i = 0; i < 100 && pids.some(processAlive); i++) await sleep(100);
+    for (const pid of pids) expect(processAlive(pid), `process ${pid} still running`).toBe(false);
   }, 60_000);
 });
 

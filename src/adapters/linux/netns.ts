@@ -32,7 +32,8 @@ export async function netnsPids(name: string): Promise<number[]> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (signal 0 reaches it). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -54,8 +55,8 @@ export async function killNetnsProcesses(name: string, graceMs = 1000): Promise<
       // already gone
     }
   }
-  for (let waited = 0; waited < graceMs && pids.some(alive); waited += 50) await sleep(50);
-  for (const pid of pids.filter(alive)) {
+  for (let waited = 0; waited < graceMs && pids.some(processAlive); waited += 50) await sleep(50);
+  for (const pid of pids.filter(processAlive)) {
     try {
       process.kill(pid, "SIGKILL");
     } catch {

@@ -6,6 +6,7 @@ import { startRelay, type Relay } from "../../src/adapters/linux/wan-relay.js";
 import { neighbours } from "../../src/core/synth/neighbours.js";
 import { inNeighbours, PatternsConfig, runRank } from "../../src/workload/patterns.js";
 import { parseConfig } from "../../src/core/validate.js";
+import { control } from "../helpers/control.js";
 
 async function udp(address: string): Promise<dgram.Socket> {
   const s = dgram.createSocket("udp4");
@@ -80,26 +81,6 @@ describe("WAN relay (loopback)", () => {
     expect(got).toHaveLength(relay.stats.relayed);
   });
 });
-
-/** Control lines for a rank: `go`, then `stop` when asked. */
-function control(): { lines: AsyncIterable<string>; send(line: string): void } {
-  const queue: string[] = [];
-  let wake: (() => void) | null = null;
-  return {
-    send: (line) => {
-      queue.push(line);
-      wake?.();
-    },
-    lines: {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-          yield queue.shift()!;
-        }
-      },
-    },
-  };
-}
 
 describe("patterns benchmark (loopback)", () => {
   it("reads its neighbours from the pattern", () => {

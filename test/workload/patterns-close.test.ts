@@ -10,26 +10,7 @@ import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/validate.js";
 import { PatternsConfig, runRank } from "../../src/workload/patterns.js";
-
-function control(): { lines: AsyncIterable<string>; send(line: string): void } {
-  const queue: string[] = [];
-  let wake: (() => void) | null = null;
-  return {
-    send: (line) => {
-      queue.push(line);
-      wake?.();
-    },
-    lines: {
-      async *[Symbol.asyncIterator]() {
-        for (;;) {
-          while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-          wake = null;
-          yield queue.shift()!;
-        }
-      },
-    },
-  };
-}
+import { control } from "../helpers/control.js";
 
 const MESSAGE_BYTES = 1000;
 

@@ -3,34 +3,20 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
 import { REPO_ROOT } from "../helpers/data.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vadapt-infer-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in-process, capturing its output. */
-async function run(args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 describe("vadapt infer", () => {
   const trace = join(dir, "three.trace");
   it("prints the topology of each phase of a generated trace", async () => {
-    const g = await run(["gen-trace", "--pattern", "ring:20,mesh2d:20,star:20", "--vms", "16", "--hosts", "8", "--dup", "0.1", "--seed", "3", "-o", trace]);
+    const g = await runCli(["gen-trace", "--pattern", "ring:20,mesh2d:20,star:20", "--vms", "16", "--hosts", "8", "--dup", "0.1", "--seed", "3", "-o", trace]);
     expect(g.code, g.stderr).toBe(0);
-    const r = await run(["infer", trace, "--hold", "2", "--top", "3"]);
+    const r = await runCli(["infer", trace, "--hold", "2", "--top", "3"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/phases\s+3/);
     expect(r.stdout).toMatch(/phase 1: 0s \.\. 20s \(20 intervals\)\n\s+topology\s+ring/);
@@ -41,7 +27,7 @@ describe("vadapt infer", () => {
   });
 
   it("prints JSON with named mappings and solver-ready demands", async () => {
-    const r = await run(["infer", trace, "--hold", "2", "--json"]);
+    const r = await runCli(["infer", trace, "--hold", "2", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as {
       intervals: number;
@@ -59,7 +45,7 @@ describe("vadapt infer", () => {
   it("exports a phase's graph as GraphML, GEXF or JSON", async () => {
     for (const fmt of ["graphml", "gexf", "json"]) {
       const out = join(dir, `g.${fmt}`);
-      const r = await run(["infer", trace, "--hold", "2", "--export", fmt, "-o", out, "--phase", "2"]);
+      const r = await runCli(["infer", trace, "--hold", "2", "--export", fmt, "-o", out, "--phase", "2"]);
       expect(r.code, r.stderr).toBe(0);
       const text = readFileSync(out, "utf8");
       if (fmt === "json") expect((JSON.parse(text) as { nodes: unknown[] }).nodes).toHaveLength(16);
@@ -72,7 +58,7 @@ describe("vadapt infer", () => {
   });
 
   it("takes a fixed threshold, smoothing and change options", async () => {
-    const r = await run(["infer", trace, "--threshold", "0.5", "--ewma", "0.5", "--hold", "2", "--json"]);
+    const r = await runCli(["infer", trace, "--threshold", "0.5", "--ewma", "0.5", "--hold", "2", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { phases: Array<{ topology: { class: string; cut: { rule: string; relative: number } } }> };
     expect(j.phases.map((p) => p.topology.class)).toEqual(["ring", "mesh2d", "star"]);
@@ -87,7 +73,7 @@ describe("vadapt infer", () => {
       ["--export", "json"],
       ["--export", "json", "-o", join(dir, "x"), "--phase", "9"],
     ]) {
-      const r = await run(["infer", trace, ...args]);
+      const r = await runCli(["infer", trace, ...args]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/E_BAD_CONFIG/);
     }
@@ -103,10 +89,10 @@ describe("vadapt infer", () => {
     lines[k] = lines[k]!.replace(/"startMs":\d+/, '"startMs":-5');
     const bad = join(dir, "bad.trace");
     writeFileSync(bad, lines.join("\n"));
-    const strict = await run(["infer", bad]);
+    const strict = await runCli(["infer", bad]);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain(`${bad}:${k + 1}: field 'startMs'`);
-    const lenient = await run(["infer", "--lenient", "--hold", "2", bad]);
+    const lenient = await runCli(["infer", "--lenient", "--hold", "2", bad]);
     expect(lenient.code).toBe(0);
     expect(lenient.stdout).toMatch(/bad lines\s+1 \(skipped\)/);
     expect(lenient.stdout).toMatch(/phases\s+3/);

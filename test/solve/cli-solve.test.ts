@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
 import { Instance, Solution } from "../../src/core/model/problem.js";
 import { verifySolution } from "../../src/core/solve/checker.js";
 import { dataPath, describeWithData } from "../helpers/data.js";
@@ -10,20 +10,6 @@ import { dataPath, describeWithData } from "../helpers/data.js";
 const dir = mkdtempSync(join(tmpdir(), "vadapt-solve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const spec = {
   hosts: [{ id: "h1", cpu: 8, memMB: 32768, localMbps: 10000 }, { id: "h2", cpu: 2, memMB: 32768 }],
@@ -40,7 +26,7 @@ describe("vadapt solve", () => {
   writeFileSync(file, JSON.stringify(spec));
 
   it.each(["greedy", "anneal", "mip", "auto"])("--solver %s prints the spec's solution JSON, which the checker accepts", async (solver) => {
-    const r = await run(["solve", file, "--solver", solver, "--iterations", "500"]);
+    const r = await runCli(["solve", file, "--solver", solver, "--iterations", "500"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const s = Solution.parse(JSON.parse(r.stdout));
@@ -50,24 +36,24 @@ describe("vadapt solve", () => {
   });
 
   it("--objective, --lp glpk and --bound", async () => {
-    const r = await run(["solve", file, "--solver", "mip", "--lp", "glpk", "--objective", "traffic-cost"]);
+    const r = await runCli(["solve", file, "--solver", "mip", "--lp", "glpk", "--objective", "traffic-cost"]);
     const s = Solution.parse(JSON.parse(r.stdout));
     expect(s.solver).toBe("mip/glpk");
     expect(s.objective).toBe("traffic-cost");
     expect(s.score).toBe(0);
-    const g = Solution.parse(JSON.parse((await run(["solve", file, "--solver", "greedy", "--bound"])).stdout));
+    const g = Solution.parse(JSON.parse((await runCli(["solve", file, "--solver", "greedy", "--bound"])).stdout));
     expect(g.bound).toBeGreaterThanOrEqual(g.score!);
   });
 
   it("names the file and the field of a bad instance (exit 2)", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ ...spec, vms: [{ ...spec.vms[0], host: "h9" }, spec.vms[1]] }));
-    const r = await run(["solve", bad]);
+    const r = await runCli(["solve", bad]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}: field 'vms[0].host': unknown host 'h9'`);
     writeFileSync(bad, "{ not json");
-    expect((await run(["solve", bad])).stderr).toMatch(/bad\.json:1: not valid JSON/);
-    expect((await run(["solve", join(dir, "missing.json")])).code).toBe(1);
+    expect((await runCli(["solve", bad])).stderr).toMatch(/bad\.json:1: not valid JSON/);
+    expect((await runCli(["solve", join(dir, "missing.json")])).code).toBe(1);
   });
 
   it.each([
@@ -80,16 +66,16 @@ describe("vadapt solve", () => {
   ])("rejects %s naming file and field (exit 2)", async (_, change, message) => {
     const bad = join(dir, "field.json");
     writeFileSync(bad, JSON.stringify({ ...spec, ...change }));
-    const r = await run(["solve", bad, "--solver", "greedy"]);
+    const r = await runCli(["solve", bad, "--solver", "greedy"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(`${bad}: ${message}`);
   });
 
   it("rejects bad options (exit 2) and explains the solvers in --help", async () => {
-    expect((await run(["solve", file, "--solver", "fastest"])).code).toBe(2);
-    expect((await run(["solve", file, "--seed", "x"])).code).toBe(2);
-    const help = await run(["solve", "--help"]);
+    expect((await runCli(["solve", file, "--solver", "fastest"])).code).toBe(2);
+    expect((await runCli(["solve", file, "--seed", "x"])).code).toBe(2);
+    const help = await runCli(["solve", "--help"]);
     expect(help.code).toBe(0);
     for (const name of ["greedy", "anneal", "mip", "auto"]) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
     expect(help.stdout).toContain("Exit codes");
@@ -98,7 +84,7 @@ describe("vadapt solve", () => {
   it("answers an infeasible instance with the constraint named (a value, exit 0)", async () => {
     const inf = join(dir, "inf.json");
     writeFileSync(inf, JSON.stringify({ ...spec, demands: [{ src: "vm1", dst: "vm2", mbps: 50000 }] }));
-    const r = await run(["solve", inf, "--solver", "mip"]);
+    const r = await runCli(["solve", inf, "--solver", "mip"]);
     expect(r.code).toBe(0);
     const s = Solution.parse(JSON.parse(r.stdout));
     expect(s.feasible).toBe(false);
@@ -109,16 +95,16 @@ describe("vadapt solve", () => {
 
 describe("vadapt gen-instance", () => {
   it("--random is seeded and valid", async () => {
-    const a = await run(["gen-instance", "--random", "--vms", "5", "--hosts", "3", "--seed", "4"]);
-    const b = await run(["gen-instance", "--random", "--vms", "5", "--hosts", "3", "--seed", "4"]);
+    const a = await runCli(["gen-instance", "--random", "--vms", "5", "--hosts", "3", "--seed", "4"]);
+    const b = await runCli(["gen-instance", "--random", "--vms", "5", "--hosts", "3", "--seed", "4"]);
     expect(a.stdout).toBe(b.stdout);
     const inst = Instance.parse(JSON.parse(a.stdout));
     expect(inst.vms).toHaveLength(5);
     expect(inst.hosts).toHaveLength(3);
   });
   it("needs --random or --topology with --pattern", async () => {
-    expect((await run(["gen-instance"])).code).toBe(2);
-    expect((await run(["gen-instance", "--random", "--pattern", "ring"])).code).toBe(2);
+    expect((await runCli(["gen-instance"])).code).toBe(2);
+    expect((await runCli(["gen-instance", "--random", "--pattern", "ring"])).code).toBe(2);
   });
 });
 
@@ -129,14 +115,14 @@ describeWithData("vadapt gen-instance over real topologies", () => {
     ["Topology Zoo", "topology-zoo/graphml/Geant2009.graphml", 34],
   ])("%s: a ring with several hosts per site, solvable", async (_, path, sites) => {
     const out = join(dir, "ring.json");
-    const r = await run(["gen-instance", "--topology", dataPath(path), "--pattern", "ring", "--vms", "12", "--hosts", String(2 * sites), "--current", "block", "-o", out]);
+    const r = await runCli(["gen-instance", "--topology", dataPath(path), "--pattern", "ring", "--vms", "12", "--hosts", String(2 * sites), "--current", "block", "-o", out]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`wrote .*: ${2 * sites} hosts, \\d+ links, 12 VMs, 24 demands`));
-    const s = Solution.parse(JSON.parse((await run(["solve", out, "--solver", "greedy"])).stdout));
+    const s = Solution.parse(JSON.parse((await runCli(["solve", out, "--solver", "greedy"])).stdout));
     expect(s.feasible).toBe(true);
   });
   it("a real MPI run's graph (NPB CG, 64 ranks)", async () => {
-    const r = await run([
+    const r = await runCli([
       "gen-instance",
       "--topology",
       dataPath("sndlib/instances/native/abilene/abilene.txt"),

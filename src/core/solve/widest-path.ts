@@ -155,7 +155,13 @@ function trace(g: PathGraph, via: Int32Array, src: number, dst: number): number[
  * `Infinity` at `src`, 0 where unreachable. Used for the migration cost's "best path old → new host".
  */
 export function widestWidths(g: PathGraph, src: number, capacity: ArrayLike<number>): Float64Array {
+  return widestTree(g, src, capacity).width;
+}
+
+/** {@link widestWidths} with the tree of widest paths: `via[h]` is the edge into h on its path (−1 at src, unreachable). */
+export function widestTree(g: PathGraph, src: number, capacity: ArrayLike<number>): { width: Float64Array; via: Int32Array } {
   const width = new Float64Array(g.H);
+  const via = new Int32Array(g.H).fill(-1);
   const done = new Uint8Array(g.H);
   const heap = new MinHeap();
   width[src] = Infinity;
@@ -169,14 +175,21 @@ export function widestWidths(g: PathGraph, src: number, capacity: ArrayLike<numb
       const w = Math.min(width[u]!, capacity[e]!);
       if (done[v] !== 1 && w > width[v]!) {
         width[v] = w;
+        via[v] = e;
         heap.push(-w, v);
       }
     }
   }
-  return width;
+  return { width, via };
 }
 
 /** Least latency from `src` to every host over all links (Dijkstra); Infinity where unreachable. */
 export function leastLatencies(g: PathGraph, src: number): Float64Array {
   return latencyTree(g, src, -1, null, 0).latency;
+}
+
+/** {@link leastLatencies} with the tree of least-latency paths: `via[h]` is the edge into h (−1 at src, unreachable). */
+export function leastLatencyTree(g: PathGraph, src: number): { latency: Float64Array; via: Int32Array } {
+  const { latency, via } = latencyTree(g, src, -1, null, 0);
+  return { latency, via };
 }

@@ -4,10 +4,11 @@
  * and the optimizer service pick one by name from {@link solvers}.
  */
 import { ConfigError, ErrorCode, VadaptError } from "../errors.js";
-import type { Instance, Objective, Solution, Violation } from "../model/problem.js";
+import { maximizes, type Instance, type Objective, type Solution, type Violation } from "../model/problem.js";
 import { createRng } from "../rng.js";
 import { anneal, type AnnealProgress } from "./anneal.js";
-import { greedyPlan } from "./greedy.js";
+import { greedyPlan, routedPlan } from "./greedy.js";
+import { placementSearchApplies, searchPlacement } from "./placement-search.js";
 import { provenViolations } from "./infeasibility.js";
 import type { LpSolver } from "./lp-solver.js";
 import { solveMip } from "./mip.js";
@@ -60,14 +61,42 @@ async function withNet(
   return body(net, elapsed);
 }
 
+/** The share of annealing's time spent first on the placement search ({@link searchPlacement}) under a deadline. */
+export const PLACEMENT_SHARE = 0.4;
+
+/**
+ * Annealing from a feasible plan: first the placement search on its surrogate (its best mapping routed, kept when
+ * the routed plan is better), then simulated annealing with every move routed. The improvement curve reports
+ * milliseconds since the start of `solve`, each point better than the last.
+ */
 function annealFrom(net: Net, plan: Plan, options: SolveOptions, elapsed: () => number): Plan {
+  const rng = createRng(options.seed ?? 1);
+  const { clock, onProgress } = options;
+  const sign = maximizes(net.objective) ? 1 : -1;
+  let reported = -Infinity;
+  const report = (iteration: number, gain: number): void => {
+    if (gain <= reported) return;
+    reported = gain;
+    onProgress?.({ iteration, millis: clock === undefined ? null : elapsed(), score: sign * gain });
+  };
+  report(0, plan.gain());
+  let start = plan;
+  if (placementSearchApplies(net)) {
+    const share = options.deadlineMs === undefined || clock === undefined ? undefined : Math.max(0, options.deadlineMs - elapsed()) * PLACEMENT_SHARE;
+    const { mapping } = searchPlacement(net, plan.hostOf, { rng: rng.fork(), ...(share !== undefined ? { deadlineMs: share, clock } : {}) });
+    const routed = mapping === plan.hostOf ? null : routedPlan(net, mapping);
+    if (routed !== null && routed.gain() > plan.gain()) {
+      start = routed;
+      report(0, routed.gain());
+    }
+  }
   const remaining = options.deadlineMs === undefined ? undefined : Math.max(0, options.deadlineMs - elapsed());
-  return anneal(plan, {
-    rng: createRng(options.seed ?? 1),
+  return anneal(start, {
+    rng,
     ...(options.iterations !== undefined ? { iterations: options.iterations } : {}),
     ...(remaining !== undefined ? { deadlineMs: remaining } : {}),
-    ...(options.clock !== undefined ? { clock: options.clock } : {}),
-    ...(options.onProgress !== undefined ? { onImprove: options.onProgress } : {}),
+    ...(clock !== undefined ? { clock } : {}),
+    onImprove: (p) => report(p.iteration, sign * p.score),
   }).best;
 }
 

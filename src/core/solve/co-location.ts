@@ -59,23 +59,24 @@ export function sortedSizes(net: Net): { cpuSorted: Float64Array; memSorted: Flo
 }
 
 /**
- * A bound on the weight of the co-located pairs of any plan: `Σ_p weight[p] · [p co-located] ≤ Σ_v ρ_v`, where
- * ρ_v is the largest density `w(C) / |C|` of a connected set C of VMs containing v (connected by pairs that may
- * share a host, of positive weight) that could share one host: at most `k` VMs, within the largest cpu and memory
- * of any host. Valid because each host's co-located VMs split into such connected sets C and
+ * Per-VM densities ρ_v that bound the weight of co-located pairs host by host: on any host h of any plan,
+ * `Σ_{p co-located on h} weight[p] ≤ Σ_{v on h} ρ_v`, hence also `Σ_p weight[p] · [p co-located] ≤ Σ_v ρ_v`. ρ_v is
+ * the largest density `w(C) / |C|` of a connected set C of VMs containing v (connected by pairs that may share a
+ * host, of positive weight) that could share one host: at most `k` VMs, within the largest cpu and memory of any
+ * host. Valid because each host's co-located VMs split into such connected sets C and
  * `w(C) = Σ_{v ∈ C} w(C) / |C|`. On a sparse pattern (a stencil) it is far below the per-VM star bound: six VMs of
  * a 3-D grid share at most 7 of their pairs, not 6 · 5 / 2. The sets are enumerated once each from their smallest
  * VM (Wernicke's ESU, "Efficient detection of network motifs", IEEE/ACM TCBB 2006); null when more than `budget`
  * sets would have to be visited.
  */
-export function densityBound(
+export function vmDensities(
   net: Net,
   pairs: readonly VmPair[],
   weight: ArrayLike<number>,
   canShare: (p: number) => boolean,
   k: number,
   budget = 5_000_000,
-): number | null {
+): Float64Array | null {
   const adj: Array<Array<{ w: number; p: number }>> = Array.from({ length: net.V }, () => []);
   pairs.forEach(({ u, w }, p) => {
     if (u === w || !(weight[p]! > 0) || !canShare(p)) return;
@@ -138,5 +139,5 @@ export function densityBound(
     inSet[v] = 0;
     if (!ok) return null;
   }
-  return rho.reduce((s, x) => s + x, 0);
+  return rho;
 }

@@ -29,7 +29,8 @@ if (!existsSync(data)) {
 }
 const clock = (): number => performance.now();
 const ANNEAL_MS = 10_000;
-const CHECKPOINTS = [0, 250, 500, 1000, 2000, 5000, 10_000];
+/** Milliseconds since the start of `solve` (greedy first, then the placement search for 40 %, then routed annealing). */
+const CHECKPOINTS = [1000, 2000, 3000, 4000, 5000, 7500, 10_000];
 
 const zooFile = join(data, "topology-zoo/graphml/Geant2009.graphml");
 const overlay = zooOverlay(parseGraphml(readFileSync(zooFile, "utf8"), zooFile));
@@ -99,8 +100,10 @@ for (const objective of [Objective.ResidualBottleneck, Objective.TrafficCost, Ob
   const checked = verifySolution(instance, annealed);
   if (checked.length > 0) throw new Error(`anneal: ${checked.slice(0, 3).join("; ")}`);
   const rows = CHECKPOINTS.map((t) => {
-    const last = curve.filter((p) => p.millis <= t + greedyMs).at(-1) ?? curve[0]!;
+    const last = curve.filter((p) => p.millis <= t).at(-1) ?? curve[0]!;
     return [`${t / 1000} s`, last.iteration, fmt(last.score), gapTo(bound, last.score)];
   });
-  process.stdout.write(`annealing (${curve.length - 1} improvements, total ${annealed.millis.toFixed(0)} ms incl. greedy):\n${table(["time", "iteration", "best score", "gap to bound"], rows)}\n`);
+  process.stdout.write(
+    `annealing (${curve.length - 1} improvements, total ${annealed.millis.toFixed(0)} ms: greedy, placement search to ~40 %, then routed moves; iteration 0 = greedy or the routed placement):\n${table(["since start", "iteration", "best score", "gap to bound"], rows)}\n`,
+  );
 }

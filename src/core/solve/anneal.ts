@@ -5,7 +5,7 @@
  * - moves: **remap** one VM (to the host of one of its communication partners half the time, else to a random
  *   candidate host), **swap** two VMs on different hosts, **reroute** one inter-host demand (to one of its 3
  *   shortest-latency candidate paths with room, by Yen's algorithm, or its widest path). After a remap or swap the
- *   moved VMs' demands are rerouted along widest residual paths. A move that would break a constraint is undone.
+ *   moved VMs' demands are rerouted as greedy routes them (Plan.routeDemand). A move that would break a constraint is undone.
  * - acceptance: Metropolis; a move that changes the score by Δ (oriented so that larger is better) is taken when
  *   Δ ≥ 0, else with probability exp(Δ / T).
  * - cooling schedule: exponential in the run's progress p ∈ [0, 1], `T(p) = T0 · (T1 / T0)^p` with
@@ -182,7 +182,7 @@ class Moves {
     plan.unplace(v);
     if (!plan.fits(v, h)) return false;
     plan.place(v, h);
-    for (const d of this.bySize[v]!) if (!plan.routeWidest(d)) return false;
+    for (const d of this.bySize[v]!) if (!plan.routeDemand(d)) return false;
     return true;
   }
 
@@ -203,7 +203,7 @@ class Moves {
     plan.place(v, hu);
     const max = net.instance.maxMigrations;
     if (max !== null && plan.moved > max) return false;
-    for (const d of affected) if (!plan.routeWidest(d)) return false;
+    for (const d of affected) if (!plan.routeDemand(d)) return false;
     return true;
   }
 

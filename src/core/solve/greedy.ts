@@ -14,7 +14,8 @@
  *    bandwidth). (The paper maps one VM per host; with several VMs per host, co-locating talkers is the greedy
  *    choice.)
  * 4. route the demands in decreasing Mbit/s, each along the widest path of residual bandwidth (adapted Dijkstra)
- *    that has room for it and meets its latency bound; co-located demands use the host's local bandwidth. A demand
+ *    that has room for it and meets its latency bound (under traffic-cost, which pays for latency, the
+ *    least-latency such path); co-located demands use the host's local bandwidth. A demand
  *    that finds no room is repaired by moving one of its VMs (to a partner's host, or one of the hosts with room
  *    nearest to the other VM) when all of that VM's demands can then be routed.
  *
@@ -340,7 +341,7 @@ function routeAll(plan: Plan): number | null {
   const net = plan.net;
   const order = Array.from({ length: net.D }, (_, d) => d).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
   for (const d of order) {
-    if (plan.route[d] !== null || plan.routeWidest(d) || repairByMove(plan, d)) continue;
+    if (plan.route[d] !== null || plan.routeDemand(d) || repairByMove(plan, d)) continue;
     return d;
   }
   return null;
@@ -392,7 +393,7 @@ function repairByMove(plan: Plan, d: number): boolean {
       let ok = plan.fits(x, h);
       if (ok) {
         plan.place(x, h);
-        for (const k of mine) if (!(ok = plan.routeWidest(k))) break;
+        for (const k of mine) if (!(ok = plan.routeDemand(k))) break;
       }
       if (ok) {
         plan.commit();

@@ -5,6 +5,7 @@
  */
 import { Constraint, fitsWithin, maximizes, Objective, type ObjectiveValues, type Violation } from "../model/problem.js";
 import type { Net } from "./net.js";
+import { kShortestPaths } from "./k-shortest.js";
 import { widestPath } from "./widest-path.js";
 
 type Change = { kind: "host"; vm: number; was: number } | { kind: "route"; demand: number; was: readonly number[] | null };
@@ -144,6 +145,22 @@ export class Plan {
     }
     const r = widestPath(n, a, b, this.residual, { minMbps: n.mbps[d]!, maxLatencyMs: n.maxLatencyMs[d]! });
     if (r === null) return false;
+    this.setRoute(d, r.edges);
+    return true;
+  }
+
+  /**
+   * Routes demand `d` as its objective prefers: under traffic-cost, which pays for latency, along the least-latency
+   * path with room for it; otherwise along the widest residual path ({@link routeWidest}). Co-located demands use
+   * local bandwidth either way. Returns false (and changes nothing) when impossible.
+   */
+  routeDemand(d: number): boolean {
+    const n = this.net;
+    const a = this.hostOf[n.src[d]!]!;
+    const b = this.hostOf[n.dst[d]!]!;
+    if (n.objective !== Objective.TrafficCost || a === b) return this.routeWidest(d);
+    const [r] = kShortestPaths(n, a, b, 1, this.residual, { minMbps: n.mbps[d]!, maxLatencyMs: n.maxLatencyMs[d]! });
+    if (r === undefined) return false;
     this.setRoute(d, r.edges);
     return true;
   }

@@ -62,7 +62,7 @@ async function withNet(
 }
 
 /** The share of annealing's time spent first on the placement search ({@link searchPlacement}) under a deadline. */
-export const PLACEMENT_SHARE = 0.4;
+export const PLACEMENT_SHARE = 0.7;
 
 /**
  * Annealing from a feasible plan: first the placement search on its surrogate (its best mapping routed, kept when

@@ -93,6 +93,7 @@ function stayHost(net: Net, v: number): number {
 
 function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
   const plan = new Plan(net);
+  const stays = Int32Array.from({ length: net.V }, (_, v) => stayHost(net, v));
   const hostRank = hostRanks(net);
   const pull = coLocationPull(net);
   const demandOf = new Float64Array(net.V);
@@ -101,7 +102,7 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
     demandOf[net.dst[d]!]! += net.mbps[d]!;
   }
   /** 0: one candidate host; 1: staying (Stay mode); 2: the rest, mapped as the clusters grow. */
-  const tier = (v: number): number => (net.candidates[v]!.length === 1 ? 0 : mode === MapMode.Stay && stayHost(net, v) >= 0 ? 1 : 2);
+  const tier = (v: number): number => (net.candidates[v]!.length === 1 ? 0 : mode === MapMode.Stay && stays[v]! >= 0 ? 1 : 2);
   const maxCpu = Math.max(...net.cpuCap);
   const maxMem = Math.max(...net.memCap);
   const size = (v: number): number => net.cpu[v]! / maxCpu + net.mem[v]! / maxMem;
@@ -116,14 +117,14 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
   const reservedMem = new Float64Array(net.H);
   if (mode !== MapMode.Free) {
     for (let v = 0; v < net.V; v++) {
-      const h = stayHost(net, v);
+      const h = stays[v]!;
       if (h < 0) continue;
       reservedCpu[h]! += net.cpu[v]!;
       reservedMem[h]! += net.mem[v]!;
     }
   }
   const hasRoom = (v: number, h: number): boolean =>
-    h === stayHost(net, v)
+    h === stays[v]!
       ? plan.fits(v, h)
       : fitsWithin(plan.cpuUsed[h]! + reservedCpu[h]! + net.cpu[v]!, net.cpuCap[h]!) &&
         fitsWithin(plan.memUsed[h]! + reservedMem[h]! + net.mem[v]!, net.memCap[h]!);
@@ -134,24 +135,54 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
   const localPlanned = new Float64Array(net.H);
   /** Residual bandwidth once the demands between mapped VMs are tentatively routed (widest paths). */
   const residualPlanned = net.bw.slice();
-  /** Whether demand d could be routed between hosts a and b given the tentative routes (a look-ahead). */
-  const routable = (d: number, a: number, b: number): boolean =>
-    a === b
-      ? fitsWithin(localPlanned[a]! + net.mbps[d]!, net.localMbps[a]!)
-      : widestPath(net, a, b, residualPlanned, { minMbps: net.mbps[d]!, maxLatencyMs: net.maxLatencyMs[d]! }) !== null;
-  /** Whether every demand between v (put on h) and a VM already mapped could still be routed. */
-  const lookahead = (v: number, h: number): boolean => {
+  /**
+   * The look-ahead: tentatively routes every demand between v (to be put on h) and a VM already mapped, in turn,
+   * along widest paths of the tentative residuals (co-located ones on h's local bandwidth). Keeps them and returns
+   * true when all fit; otherwise undoes them and returns false, or with `partial` keeps those that fit.
+   */
+  const planDemands = (v: number, h: number, partial = false): boolean => {
+    /** Values overwritten, to restore exactly: (index, value) of localPlanned (index < 0: ~host) or residualPlanned. */
+    const saved: number[] = [];
+    let ok = true;
     for (const d of net.incident[v]!) {
-      const s = net.src[d] === v ? h : plan.hostOf[net.src[d]!]!;
-      const t = net.dst[d] === v ? h : plan.hostOf[net.dst[d]!]!;
-      if (s >= 0 && t >= 0 && !routable(d, s, t)) return false;
+      const a = net.src[d] === v ? h : plan.hostOf[net.src[d]!]!;
+      const b = net.dst[d] === v ? h : plan.hostOf[net.dst[d]!]!;
+      if (a < 0 || b < 0) continue;
+      const m = net.mbps[d]!;
+      if (a === b) {
+        if (fitsWithin(localPlanned[a]! + m, net.localMbps[a]!)) {
+          saved.push(~a, localPlanned[a]!);
+          localPlanned[a]! += m;
+          continue;
+        }
+      } else {
+        const r = widestPath(net, a, b, residualPlanned, { minMbps: m, maxLatencyMs: net.maxLatencyMs[d]! });
+        if (r !== null) {
+          for (const e of r.edges) {
+            saved.push(e, residualPlanned[e]!);
+            residualPlanned[e]! -= m;
+          }
+          continue;
+        }
+      }
+      ok = false;
+      if (!partial) break;
     }
-    return true;
+    if (!ok && !partial) {
+      for (let i = saved.length - 2; i >= 0; i -= 2) {
+        const at = saved[i]!;
+        if (at < 0) localPlanned[~at] = saved[i + 1]!;
+        else residualPlanned[at] = saved[i + 1]!;
+      }
+    }
+    return ok;
   };
   /**
    * From the host of v's heaviest mapped partner to every host: the widest-path bandwidth left by the tentative
    * routes, and the least latency (null when no partner is mapped).
    */
+  /** Least latencies from each host, computed when first needed (they do not change). */
+  const latencies: Array<Float64Array | undefined> = new Array<Float64Array | undefined>(net.H);
   const nearness = (v: number): { width: Float64Array; latency: Float64Array } | null => {
     let anchor = -1;
     let most = 0;
@@ -162,25 +193,15 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
         anchor = h;
       }
     }
-    return anchor < 0 ? null : { width: widestWidths(net, anchor, residualPlanned), latency: leastLatencies(net, anchor) };
-  };
-  /** Tentatively routes v's demands with mapped VMs (v just placed). */
-  const planDemands = (v: number): void => {
-    for (const d of net.incident[v]!) {
-      const a = plan.hostOf[net.src[d]!]!;
-      const b = plan.hostOf[net.dst[d]!]!;
-      if (a < 0 || b < 0) continue;
-      if (a === b) {
-        localPlanned[a]! += net.mbps[d]!;
-        continue;
-      }
-      const r = widestPath(net, a, b, residualPlanned, { minMbps: net.mbps[d]!, maxLatencyMs: net.maxLatencyMs[d]! });
-      if (r !== null) for (const e of r.edges) residualPlanned[e]! -= net.mbps[d]!;
-    }
+    if (anchor < 0) return null;
+    let latency = latencies[anchor];
+    if (latency === undefined) latency = latencies[anchor] = leastLatencies(net, anchor);
+    return { width: widestWidths(net, anchor, residualPlanned), latency };
   };
   for (let v = nextVm(); v >= 0; v = nextVm()) {
-    const stay = stayHost(net, v);
+    const stay = stays[v]!;
     let open: number[];
+    let order: ((a: number, b: number) => number) | null = null;
     if (mode === MapMode.Stay && stay >= 0) {
       open = hasRoom(v, stay) ? [stay] : [];
     } else {
@@ -189,36 +210,54 @@ function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
         const h = plan.hostOf[other]!;
         if (h >= 0) affinity[h]! += pull[d]!;
       }
-      // most traffic with mapped VMs, then staying put (when moving costs), then connectivity; the first whose
-      // demands stay routable
+      // most traffic with mapped VMs, then staying put (when moving costs), then nearness to the heaviest mapped
+      // partner (computed only when the first keys tie), then connectivity
       const cur = migrationsCost ? net.current[v]! : -1;
-      const near = nearness(v);
+      let near: ReturnType<typeof nearness> | undefined;
+      const nearOf = (): ReturnType<typeof nearness> => (near === undefined ? (near = nearness(v)) : near);
       /** Room left on h once v is on it (cpu and memory, relative to the largest host). */
       const left = (h: number): number => (net.cpuCap[h]! - plan.cpuUsed[h]!) / maxCpu + (net.memCap[h]! - plan.memUsed[h]!) / maxMem;
-      open = net.candidates[v]!
-        .filter((h) => hasRoom(v, h) && plan.withinMigrationBudget(v, h))
-        .sort(
-          (a, b) =>
-            affinity[b]! - affinity[a]! ||
-            (b === cur ? 1 : 0) - (a === cur ? 1 : 0) ||
-            (mode === MapMode.Pack ? left(a) - left(b) : 0) ||
-            (near === null ? 0 : near.width[b]! - near.width[a]! || near.latency[a]! - near.latency[b]!) ||
-            hostRank[a]! - hostRank[b]!,
-        );
+      const nearer = (a: number, b: number): number => {
+        const n = nearOf();
+        return n === null ? 0 : n.width[b]! - n.width[a]! || n.latency[a]! - n.latency[b]!;
+      };
+      order = (a, b) =>
+        affinity[b]! - affinity[a]! ||
+        (b === cur ? 1 : 0) - (a === cur ? 1 : 0) ||
+        (mode === MapMode.Pack ? left(a) - left(b) : 0) ||
+        nearer(a, b) ||
+        hostRank[a]! - hostRank[b]!;
+      open = net.candidates[v]!.filter((h) => hasRoom(v, h) && plan.withinMigrationBudget(v, h));
+    }
+    // the first host in that order whose demands stay routable (tentatively routed there; the full order is only
+    // sorted when the first is not), else the first with room (its demands routed as far as they go; routing
+    // repairs or reports the rest)
+    let best: number | undefined;
+    if (open.length > 0) {
+      let first = open[0]!;
+      // the most affine host first, so that the scan only reaches the later keys on ties
+      for (const h of open) if (affinity[h]! > affinity[first]!) first = h;
+      if (order !== null) for (const h of open) if (order(h, first) < 0) first = h;
+      if (planDemands(v, first)) best = first;
+      else {
+        if (order !== null) open.sort(order);
+        best = open.find((h) => h !== first && planDemands(v, h));
+        if (best === undefined) planDemands(v, (best = open[0]!), true);
+      }
+    }
+    if (order !== null) {
       for (const d of net.incident[v]!) {
         const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
         const h = plan.hostOf[other]!;
         if (h >= 0) affinity[h] = 0;
       }
     }
-    const best = open.find((h) => lookahead(v, h)) ?? open[0];
     if (best === undefined) return { ok: false, violations: [noRoom(net, plan, v)] };
     if (stay >= 0 && mode !== MapMode.Free) {
       reservedCpu[stay]! -= net.cpu[v]!;
       reservedMem[stay]! -= net.mem[v]!;
     }
     plan.place(v, best);
-    planDemands(v);
   }
 
   const mapped = mode === MapMode.Stay ? plan.clone() : null;

@@ -20,7 +20,10 @@
  *
  * The migration penalty is added exactly; cpu, memory, local bandwidth and `maxMigrations` are kept, and every
  * link's load within its bandwidth (or, where the start already exceeds it, from growing), so that the mapping
- * routes. Moves: relocate a VM to a communication partner's host or a random candidate, or swap it with a VM there.
+ * routes. Moves: relocate a VM to a communication partner's host or a random candidate, or swap it with a VM there;
+ * one move in 20 exchanges everything on two hosts, so that a co-located group moves whole to a better place in the
+ * network (on bench/solve-scale, with 6.5 s: residual-bottleneck 29.49 M without, 29.78 M with; traffic-cost
+ * 93.3 k against 87.2 k).
  * Metropolis acceptance with exponential cooling from T0 to T0·1e-4 over the budget; T0 accepts the mean change of
  * 200 sampled moves as a worsening with probability 2^-10 (the start is greedy's plan, already good; on
  * bench/solve-scale, accepting it with probability 1/2, 1/32 or 1/2^30 ended 1–25 % worse). The caller routes the
@@ -41,6 +44,8 @@ export interface PlacementSearchOptions {
 }
 
 const SAMPLE_MOVES = 200;
+/** The share of moves that exchange two hosts' VMs. */
+const HOST_SWAPS = 0.05;
 
 /** The largest host count searched: the surrogate keeps dense host × host tables. */
 export const PLACEMENT_MAX_HOSTS = 2048;
@@ -343,6 +348,7 @@ class Surrogate {
     this.over.length = 0;
     const v = this.movable[rng.int(this.movable.length)]!;
     const a = this.hostOf[v]!;
+    if (rng.next() < HOST_SWAPS) return this.swapHosts(a, this.net.candidates[v]![rng.int(this.net.candidates[v]!.length)]!);
     const partners = this.partners[v]!;
     const r = rng.next();
     let h: number;
@@ -364,6 +370,27 @@ class Surrogate {
     } else {
       delta += this.relocate(v, h);
     }
+    if (!this.feasible(a, h)) {
+      this.undo();
+      return null;
+    }
+    return delta;
+  }
+
+  /**
+   * Exchanges everything on hosts a and h (their co-located groups move whole: a group finds a better place in the
+   * network without being split); null when some VM may not go, or the result is infeasible (undone).
+   */
+  private swapHosts(a: number, h: number): number | null {
+    const { H } = this;
+    if (h === a) return null;
+    const here = this.byHost[a]!.slice();
+    const there = this.byHost[h]!.slice();
+    for (const x of here) if (this.candidate[x * H + h] !== 1) return null;
+    for (const x of there) if (this.candidate[x * H + a] !== 1) return null;
+    let delta = 0;
+    for (const x of here) delta += this.relocate(x, h);
+    for (const x of there) delta += this.relocate(x, a);
     if (!this.feasible(a, h)) {
       this.undo();
       return null;

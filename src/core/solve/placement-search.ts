@@ -224,7 +224,11 @@ class Surrogate {
       if (net.current[v]! >= 0 && h !== net.current[v]) this.moved++;
     }
     for (let d = 0; d < net.D; d++) this.add(d, this.hostOf[net.src[d]!]! * H + this.hostOf[net.dst[d]!]!, 1);
-    this.loadCap = this.load.map((l, e) => Math.max(l, net.bw[e]!));
+    // with fitsWithin's tolerance folded in, so that the hot loop compares directly
+    this.loadCap = this.load.map((l, e) => {
+      const cap = Math.max(l, net.bw[e]!);
+      return cap + 1e-9 * Math.max(1, Math.abs(cap));
+    });
     let v = -this.shared;
     for (let k = 0; k < H * H; k++) if (this.count[k]! > 0) v += this.pairValue(k);
     for (let x = 0; x < net.V; x++) v -= this.migrationCost(x, this.hostOf[x]!);
@@ -261,7 +265,7 @@ class Surrogate {
     for (let b = k - row, e = this.via[k]!; b !== a && e >= 0; b = net.from[e]!, e = this.via[row + b]!) {
       this.shared += this.bottlenecked[e]! * m;
       this.load[e]! += m;
-      if (sign === 1 && !fitsWithin(this.load[e]!, this.loadCap[e]!)) this.over.push(e);
+      if (sign === 1 && this.load[e]! > this.loadCap[e]!) this.over.push(e);
     }
     const n = this.narrowest?.[k] ?? -1;
     if (n >= 0) {
@@ -335,7 +339,7 @@ class Surrogate {
       // apart on a pair with no path
       if (this.count[k]! > 0 && k % (H + 1) !== 0 && this.via[k]! < 0) return false;
     }
-    for (const e of this.over) if (!fitsWithin(this.load[e]!, this.loadCap[e]!)) return false;
+    for (const e of this.over) if (this.load[e]! > this.loadCap[e]!) return false;
     const max = net.instance.maxMigrations;
     return max === null || this.moved <= max;
   }

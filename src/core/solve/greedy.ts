@@ -4,7 +4,9 @@
  *
  * 1. order the VMs by communication demand (the sum of the Mbit/s of their demands, in and out), VMs that can run
  *    on one host only first; then let clusters grow: the next VM is the one with the most Mbit/s to VMs already
- *    mapped, the most demanding one left when none talks to a mapped VM (so that talkers land together);
+ *    mapped, the most demanding one left when none talks to a mapped VM (so that talkers land together); under
+ *    residual-bottleneck, which gains about as much from every co-located demand, hosts are filled one at a time
+ *    with a one-step look-ahead ({@link growingOrder});
  * 2. order the hosts by connectivity (the sum of their widest-path bandwidths to all other hosts);
  * 3. map each VM in turn to a host with room (cpu, memory), respecting pins, allowed sets and `maxMigrations`:
  *    the host holding most of its traffic with VMs already mapped, then (when migrations are bounded or

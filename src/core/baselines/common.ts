@@ -9,7 +9,6 @@ import { Constraint, type Instance, type Solution, type Violation } from "../mod
 import type { Rng } from "../rng.js";
 import { createRng } from "../rng.js";
 import { provenViolations, unroutedViolation } from "../solve/infeasibility.js";
-import { kShortestPaths } from "../solve/k-shortest.js";
 import { compileNet, type Net } from "../solve/net.js";
 import { Plan } from "../solve/plan.js";
 import type { SolveOptions, SolverPlugin } from "../solve/plugin.js";
@@ -43,15 +42,7 @@ export function noRoom(net: Net, plan: Plan, v: number, who: string): Violation 
 
 /** Routes one demand between its VMs' hosts; false (nothing changed) when no route has room. */
 function routeOne(plan: Plan, d: number, routing: Routing): boolean {
-  if (routing === Routing.Widest) return plan.routeWidest(d);
-  const n = plan.net;
-  const a = plan.hostOf[n.src[d]!]!;
-  const b = plan.hostOf[n.dst[d]!]!;
-  if (a === b) return plan.routeWidest(d); // co-located: the local-bandwidth check is the same for both
-  const [r] = kShortestPaths(n, a, b, 1, plan.residual, { minMbps: n.mbps[d]!, maxLatencyMs: n.maxLatencyMs[d]! });
-  if (r === undefined) return false;
-  plan.setRoute(d, r.edges);
-  return true;
+  return routing === Routing.Widest ? plan.routeWidest(d) : plan.routeShortest(d);
 }
 
 /** Routes every demand, largest first; the violation of the first that cannot be routed, or null. */

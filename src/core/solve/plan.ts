@@ -150,19 +150,26 @@ export class Plan {
   }
 
   /**
-   * Routes demand `d` as its objective prefers: under traffic-cost, which pays for latency, along the least-latency
-   * path with room for it; otherwise along the widest residual path ({@link routeWidest}). Co-located demands use
-   * local bandwidth either way. Returns false (and changes nothing) when impossible.
+   * Routes demand `d` along the least-latency path with room for it and within its latency bound (Yen's first
+   * path), co-located on local bandwidth as {@link routeWidest}. Returns false (and changes nothing) when impossible.
    */
-  routeDemand(d: number): boolean {
+  routeShortest(d: number): boolean {
     const n = this.net;
     const a = this.hostOf[n.src[d]!]!;
     const b = this.hostOf[n.dst[d]!]!;
-    if (n.objective !== Objective.TrafficCost || a === b) return this.routeWidest(d);
+    if (a === b) return this.routeWidest(d);
     const [r] = kShortestPaths(n, a, b, 1, this.residual, { minMbps: n.mbps[d]!, maxLatencyMs: n.maxLatencyMs[d]! });
     if (r === undefined) return false;
     this.setRoute(d, r.edges);
     return true;
+  }
+
+  /**
+   * Routes demand `d` as its objective prefers: under traffic-cost, which pays for latency, along the least-latency
+   * path with room ({@link routeShortest}); otherwise along the widest residual path ({@link routeWidest}).
+   */
+  routeDemand(d: number): boolean {
+    return this.net.objective === Objective.TrafficCost ? this.routeShortest(d) : this.routeWidest(d);
   }
 
   /** Starts recording changes for {@link rollback}. */

@@ -2,23 +2,16 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { captureOutput } from "../helpers/cli.js";
 import { ethFrame, pcapFile } from "../importers/pcap-build.js";
 import { dataPath, describeWithData, REPO_ROOT } from "../helpers/data.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vadapt-cli-pcap-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let out = "";
-let err = "";
-beforeEach(() => {
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const A = "02:00:00:00:00:0a";
 const B = "02:00:00:00:00:0b";
@@ -42,10 +35,10 @@ function lines(path: string): Array<Record<string, unknown>> {
 describe("vadapt import pcap", () => {
   // Help and option errors end in process.exit inside commander's subcommands, so they run in a child process.
   it("explains what it counts and writes in --help", () => {
-    const { status, stdout: out } = cli(["import", "pcap", "--help"]);
+    const { status, stdout: help } = cli(["import", "pcap", "--help"]);
     expect(status).toBe(0);
-    expect(out).toMatch(/Usage: vadapt import pcap \[options\] <file>/);
-    for (const s of ["--interval-ms <ms>", "(default: 1000)", "-o, --output <file>", "orig_len", "not the captured length", "802.1Q", "Unix time in ms", "id is the MAC", "E_BAD_CAPTURE"]) expect(out).toContain(s);
+    expect(help).toMatch(/Usage: vadapt import pcap \[options\] <file>/);
+    for (const s of ["--interval-ms <ms>", "(default: 1000)", "-o, --output <file>", "orig_len", "not the captured length", "802.1Q", "Unix time in ms", "id is the MAC", "E_BAD_CAPTURE"]) expect(help).toContain(s);
   });
 
   it("imports a capture and reports its counts", async () => {
@@ -53,7 +46,7 @@ describe("vadapt import pcap", () => {
     writeFileSync(cap, small);
     const trace = join(dir, "small.trace");
     expect(await main(["import", "pcap", cap, "-o", trace, "--interval-ms", "2000"])).toBe(0);
-    expect(err).toContain(`wrote ${trace}: 4 events (2 traffic intervals of 2000 ms), 3 frames, 184 B (184 bytes), 2 MACs (2 as source, 0 multicast/broadcast), 2 MAC pairs; pcap with 1 interface(s), 3 records read`);
+    expect(io.err).toContain(`wrote ${trace}: 4 events (2 traffic intervals of 2000 ms), 3 frames, 184 B (184 bytes), 2 MACs (2 as source, 0 multicast/broadcast), 2 MAC pairs; pcap with 1 interface(s), 3 records read`);
     const l = lines(trace);
     expect(l.map((e) => e.type)).toEqual(["header", "vm", "vm", "traffic", "traffic"]);
     expect(l[3]).toEqual({ type: "traffic", tMs: 102_000, startMs: 100_000, intervalMs: 2000, entries: [[A, B, 60, 1], [B, A, 64, 1]] });
@@ -63,7 +56,7 @@ describe("vadapt import pcap", () => {
     const cap = join(dir, "cut.pcap");
     writeFileSync(cap, small.subarray(0, small.length - 7));
     expect(await main(["import", "pcap", cap, "-o", join(dir, "cut.trace")])).toBe(0);
-    expect(err).toContain("warning: cut.pcap: the capture ends inside a record at byte 180 (69 of its 76 bytes); that record was dropped, the 2 packet(s) before it kept");
+    expect(io.err).toContain("warning: cut.pcap: the capture ends inside a record at byte 180 (69 of its 76 bytes); that record was dropped, the 2 packet(s) before it kept");
   });
 
   it("fails with exit code 2 and the byte offset on a corrupt record, after writing what came before", async () => {
@@ -73,8 +66,8 @@ describe("vadapt import pcap", () => {
     writeFileSync(cap, bad);
     const trace = join(dir, "bad.trace");
     expect(await main(["import", "pcap", cap, "-o", trace])).toBe(2);
-    expect(err).toContain(`vadapt: ${cap} (byte 100): packet record claims 4294967280 captured bytes`);
-    expect(err).toContain("[E_BAD_CAPTURE]");
+    expect(io.err).toContain(`vadapt: ${cap} (byte 100): packet record claims 4294967280 captured bytes`);
+    expect(io.err).toContain("[E_BAD_CAPTURE]");
     expect(lines(trace).map((e) => e.type)).toEqual(["header", "vm", "vm", "traffic"]);
   });
 
@@ -83,18 +76,18 @@ describe("vadapt import pcap", () => {
     writeFileSync(notCap, "hello, world\n");
     const trace = join(dir, "never.trace");
     expect(await main(["import", "pcap", notCap, "-o", trace])).toBe(2);
-    expect(err).toContain(`${notCap} (byte 0): not a pcap or pcapng capture (magic number 0x68656c6c)`);
+    expect(io.err).toContain(`${notCap} (byte 0): not a pcap or pcapng capture (magic number 0x68656c6c)`);
     expect(existsSync(trace)).toBe(false);
     const empty = join(dir, "empty.pcap");
     writeFileSync(empty, "");
     expect(await main(["import", "pcap", empty, "-o", trace])).toBe(2);
-    expect(err).toContain(`${empty} (byte 0): empty file: not a pcap or pcapng capture`);
+    expect(io.err).toContain(`${empty} (byte 0): empty file: not a pcap or pcapng capture`);
     writeFileSync(empty, small.subarray(0, 20));
     expect(await main(["import", "pcap", empty, "-o", trace])).toBe(2);
-    expect(err).toContain("the file ends after 20 bytes, inside its capture header");
+    expect(io.err).toContain("the file ends after 20 bytes, inside its capture header");
     expect(existsSync(trace)).toBe(false);
     expect(await main(["import", "pcap", join(dir, "missing.pcap"), "-o", trace])).toBe(1);
-    expect(err).toContain("[E_IO]");
+    expect(io.err).toContain("[E_IO]");
   });
 
   it("rejects a bad --interval-ms", () => {
@@ -109,8 +102,8 @@ describeWithData("vadapt import pcap on a real capture", () => {
   it("1kxun.pcap: 1723 frames, 44 MACs (36 source), 66 pairs", async () => {
     const trace = join(dir, "1kxun.trace.gz");
     expect(await main(["import", "pcap", dataPath("pcap", "ndpi/1kxun.pcap"), "-o", trace, "--interval-ms", "60000"])).toBe(0);
-    expect(err).toContain("5 traffic intervals of 60000 ms), 1723 frames, 2.53 MB (2527774 bytes), 44 MACs (36 as source, 8 multicast/broadcast), 66 MAC pairs");
+    expect(io.err).toContain("5 traffic intervals of 60000 ms), 1723 frames, 2.53 MB (2527774 bytes), 44 MACs (36 as source, 8 multicast/broadcast), 66 MAC pairs");
     expect(await main(["inspect", "--json", trace])).toBe(0);
-    expect(JSON.parse(out)).toMatchObject({ vms: 44, intervals: 5, totalBytes: 2527774, totalPackets: 1723, pairs: 66, badLines: 0 });
+    expect(JSON.parse(io.out)).toMatchObject({ vms: 44, intervals: 5, totalBytes: 2527774, totalPackets: 1723, pairs: 66, badLines: 0 });
   });
 });

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { captureOutput } from "../helpers/cli.js";
 import { parseLeads } from "../../src/cli/commands/predict.js";
 import { createRng } from "../../src/core/rng.js";
 import { simulateArma } from "../core/predict/simulate.js";
@@ -11,15 +12,7 @@ import { simulateArma } from "../core/predict/simulate.js";
 const dir = mkdtempSync(join(tmpdir(), "vadapt-predict-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-let out = "";
-let err = "";
-beforeEach(() => {
-  out = "";
-  err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const x = simulateArma(createRng(1), 600, [0.8], [], 50, 2);
 const u = simulateArma(createRng(2), 600, [0.9], [], 10, 1);
@@ -48,15 +41,15 @@ describe("lead lists", () => {
 describe("vadapt predict on series files", () => {
   it("fits and forecasts with variances and intervals", async () => {
     expect(await main(["predict", plain, "--model", "ar:2", "--ahead", "3"])).toBe(0);
-    expect(out).toMatch(/series\s+.*x\.txt: values, 600 samples/);
-    expect(out).toMatch(/model\s+ar:2 \(yule-walker\)/);
-    expect(out).toMatch(/ahead\s+forecast\s+variance\s+stddev\s+95% low\s+95% high\n1\s/);
-    expect(out.trim().split("\n").at(-1)).toMatch(/^3\s/);
+    expect(io.out).toMatch(/series\s+.*x\.txt: values, 600 samples/);
+    expect(io.out).toMatch(/model\s+ar:2 \(yule-walker\)/);
+    expect(io.out).toMatch(/ahead\s+forecast\s+variance\s+stddev\s+95% low\s+95% high\n1\s/);
+    expect(io.out.trim().split("\n").at(-1)).toMatch(/^3\s/);
   });
 
   it("prints JSON forecasts with non-decreasing variances", async () => {
     expect(await main(["predict", plain, "--model", "arma:1,1", "--ahead", "1,5,30", "--json"])).toBe(0);
-    const j = JSON.parse(out) as { samples: number; model: { kind: string; ar: number[] }; forecast: Array<{ lead: number; value: number; variance: number }> };
+    const j = JSON.parse(io.out) as { samples: number; model: { kind: string; ar: number[] }; forecast: Array<{ lead: number; value: number; variance: number }> };
     expect(j.samples).toBe(600);
     expect(j.model.kind).toBe("linear");
     expect(j.forecast.map((f) => f.lead)).toEqual([1, 5, 30]);
@@ -67,7 +60,7 @@ describe("vadapt predict on series files", () => {
 
   it("reads a column of a gzipped ;-separated file and fits ARX on an input column", async () => {
     expect(await main(["predict", csv, "--column", "load", "--input-column", "traffic", "--model", "arx:1,2", "--json", "--ahead", "2"])).toBe(0);
-    const j = JSON.parse(out) as { series: string; model: { kind: string; inputs: number[][] } };
+    const j = JSON.parse(io.out) as { series: string; model: { kind: string; inputs: number[][] } };
     expect(j.series).toBe("column 'load'");
     // y_t = x_t + 3 u_t with x an AR(1) of coefficient 0.8: y_t = c + 0.8 y_{t-1} + 3 u_t - 2.4 u_{t-1} + e_t.
     expect(j.model.inputs[0]![0]).toBeCloseTo(3, 0);
@@ -77,30 +70,30 @@ describe("vadapt predict on series files", () => {
   it("saves a model and loads it back for the same forecast", async () => {
     const saved = join(dir, "m.json");
     expect(await main(["predict", plain, "--model", "ar-burg:4", "--save", saved, "--json", "--ahead", "5"])).toBe(0);
-    const first = JSON.parse(out) as { forecast: unknown };
+    const first = JSON.parse(io.out) as { forecast: unknown };
     const f = JSON.parse(readFileSync(saved, "utf8")) as { format: string; version: number; fittedOn: { samples: number; series: string }; model: { spec: string } };
     expect(f.format).toBe("vadapt-predictor");
     expect(f.fittedOn).toMatchObject({ samples: 600, series: "values" });
     expect(f.model.spec).toBe("ar-burg:4");
-    out = "";
+    io.out = "";
     expect(await main(["predict", plain, "--load", saved, "--json", "--ahead", "5"])).toBe(0);
-    expect((JSON.parse(out) as { forecast: unknown }).forecast).toEqual(first.forecast);
+    expect((JSON.parse(io.out) as { forecast: unknown }).forecast).toEqual(first.forecast);
   });
 
   it("compares every model and the selector out of sample, with sweet spots", async () => {
     expect(await main(["predict", csv, "--column", "2", "--input-column", "traffic", "--compare", "--sweet-spot"])).toBe(0);
-    expect(out).toMatch(/fit on 300, scored on 300/);
-    for (const m of ["mean", "last", "bm:32", "ar:16", "ar-burg:16", "ma:4", "arma:4,4", "arima:2,1,2", "wavelet:d8:2:ar:8", "arx:8,4", "nws(mse,100)"]) expect(out).toMatch(new RegExp(`\\n${m.replace(/[()]/g, "\\$&")}\\s+\\d`));
-    expect(out).toMatch(/model\s+1 ahead\s+5 ahead\s+30 ahead/);
-    expect(out).toMatch(/selector picks/);
-    expect(out).toMatch(/sweet spot \(bin, ar:8/);
-    expect(out).toMatch(/sweet spot \(wavelet, d8, ar:8/);
+    expect(io.out).toMatch(/fit on 300, scored on 300/);
+    for (const m of ["mean", "last", "bm:32", "ar:16", "ar-burg:16", "ma:4", "arma:4,4", "arima:2,1,2", "wavelet:d8:2:ar:8", "arx:8,4", "nws(mse,100)"]) expect(io.out).toMatch(new RegExp(`\\n${m.replace(/[()]/g, "\\$&")}\\s+\\d`));
+    expect(io.out).toMatch(/model\s+1 ahead\s+5 ahead\s+30 ahead/);
+    expect(io.out).toMatch(/selector picks/);
+    expect(io.out).toMatch(/sweet spot \(bin, ar:8/);
+    expect(io.out).toMatch(/sweet spot \(wavelet, d8, ar:8/);
   });
 
   it("compare --json has every number, and a model too big for the series is reported, not fatal", async () => {
     const short = file("short.txt", Array.from(x.subarray(0, 60)).join("\n"));
     expect(await main(["predict", short, "--compare", "--json", "--models", "mean last ar:2 ar:40", "--ahead", "1,2"])).toBe(0);
-    const j = JSON.parse(out) as { train: number; models: Array<{ name: string; error?: string; leads: Array<{ lead: number; mse: number; mae: number; ratio: number; n: number }> }>; selector: { leads: unknown[] } };
+    const j = JSON.parse(io.out) as { train: number; models: Array<{ name: string; error?: string; leads: Array<{ lead: number; mse: number; mae: number; ratio: number; n: number }> }>; selector: { leads: unknown[] } };
     expect(j.train).toBe(30);
     expect(j.models.map((m) => m.name)).toEqual(["mean", "last", "ar:2", "ar:40"]);
     expect(j.models[3]!.error).toMatch(/needs at least 41 samples/);
@@ -110,27 +103,27 @@ describe("vadapt predict on series files", () => {
 
   it("forecasts with the NWS selector", async () => {
     expect(await main(["predict", plain, "--model", "nws", "--models", "mean;last;ar:1", "--ahead", "3"])).toBe(0);
-    expect(out).toMatch(/nws selector \(mse, window 100, horizon 3\) over mean, last, ar:1/);
+    expect(io.out).toMatch(/nws selector \(mse, window 100, horizon 3\) over mean, last, ar:1/);
   });
 
   it("reports bad input with file, line and column; --lenient skips it", async () => {
     const bad = file("bad.csv", "a,b\n1,2\n3,oops\n5,6\n7,8\n9,10\n11,12\n");
     expect(await main(["predict", bad, "--column", "b", "--model", "mean"])).toBe(2);
-    expect(err).toContain(`${bad}:3: field 'column 'b'': 'oops' is not a finite number [E_BAD_INPUT]`);
-    err = "";
+    expect(io.err).toContain(`${bad}:3: field 'column 'b'': 'oops' is not a finite number [E_BAD_INPUT]`);
+    io.err = "";
     expect(await main(["predict", bad, "--column", "b", "--model", "mean", "--lenient", "--ahead", "1"])).toBe(0);
-    expect(err).toContain("warning: skipped 1 malformed line(s)");
-    expect(out).toMatch(/5 samples/);
+    expect(io.err).toContain("warning: skipped 1 malformed line(s)");
+    expect(io.out).toMatch(/5 samples/);
   });
 
   it("explains option mistakes", async () => {
     const two = file("two.csv", "a,b\n1,2\n");
     expect(await main(["predict", two])).toBe(2);
-    expect(err).toMatch(/2 columns: choose the series with --column \('a', 'b'\)/);
+    expect(io.err).toMatch(/2 columns: choose the series with --column \('a', 'b'\)/);
     expect(await main(["predict", plain, "--model", "arx:2,2"])).toBe(2);
-    expect(err).toMatch(/needs exogenous inputs/);
+    expect(io.err).toMatch(/needs exogenous inputs/);
     expect(await main(["predict", plain, "--model", "ar"])).toBe(2);
-    expect(err).toMatch(/model spec 'ar'.*needs 1 number/s);
+    expect(io.err).toMatch(/model spec 'ar'.*needs 1 number/s);
     expect(await main(["predict", plain, "--model", "ar:700"])).toBe(2);
     expect(await main(["predict", plain, "--compare", "--save", join(dir, "no.json")])).toBe(2);
   });
@@ -161,37 +154,37 @@ describe("vadapt predict on traces", () => {
 
   it("predicts a host's load measure", async () => {
     expect(await main(["predict", trace, "--host", "h1", "--model", "ar:4", "--ahead", "2"])).toBe(0);
-    expect(out).toMatch(/host h1 cpuPct, 200 samples/);
+    expect(io.out).toMatch(/host h1 cpuPct, 200 samples/);
   });
 
   it("extracts a MAC pair's traffic per interval, deduplicated, with empty intervals as 0", async () => {
     expect(await main(["predict", trace, "--pair", "a:b", "--model", "mean", "--json", "--ahead", "1"])).toBe(0);
-    const j = JSON.parse(out) as { series: string; samples: number; model: { mean: number } };
+    const j = JSON.parse(io.out) as { series: string; samples: number; model: { mean: number } };
     expect(j.series).toBe("pair a->b bytes");
     expect(j.samples).toBe(200);
     let s = 0;
     for (let t = 0; t < 200; t++) s += t % 50 === 7 ? 0 : Math.round(1000 + 100 * Math.sin(t / 5));
     expect(j.model.mean).toBeCloseTo(s / 200, 9);
-    out = "";
+    io.out = "";
     expect(await main(["predict", trace, "--pair", "02:00:00:00:00:01:02:00:00:00:00:02", "--field", "mbps", "--model", "last", "--json", "--ahead", "1"])).toBe(0);
-    expect((JSON.parse(out) as { forecast: Array<{ value: number }> }).forecast[0]!.value).toBeCloseTo((Math.round(1000 + 100 * Math.sin(199 / 5)) * 8) / 1e6, 12);
+    expect((JSON.parse(io.out) as { forecast: Array<{ value: number }> }).forecast[0]!.value).toBeCloseTo((Math.round(1000 + 100 * Math.sin(199 / 5)) * 8) / 1e6, 12);
   });
 
   it("predicts a link measure and takes input measures of the same subject for ARX", async () => {
     expect(await main(["predict", trace, "--link", "h1:h2", "--model", "ar:2", "--ahead", "1"])).toBe(0);
-    expect(out).toMatch(/link h1->h2 mbps, 100 samples/);
-    out = "";
+    expect(io.out).toMatch(/link h1->h2 mbps, 100 samples/);
+    io.out = "";
     expect(await main(["predict", trace, "--host", "h1", "--field", "netOutMbps", "--input-field", "cpuPct", "--model", "arx:2,1", "--ahead", "1"])).toBe(0);
-    expect(out).toMatch(/input 1/);
+    expect(io.out).toMatch(/input 1/);
   });
 
   it("needs a series selection and rejects unknown subjects", async () => {
     expect(await main(["predict", trace])).toBe(2);
-    expect(err).toMatch(/looks like a vadapt trace: choose a series with --host/);
+    expect(io.err).toMatch(/looks like a vadapt trace: choose a series with --host/);
     expect(await main(["predict", trace, "--vm", "zz"])).toBe(2);
-    expect(err).toMatch(/unknown VM 'zz'/);
+    expect(io.err).toMatch(/unknown VM 'zz'/);
     expect(await main(["predict", trace, "--pair", "a:nobody"])).toBe(2);
-    expect(err).toMatch(/'nobody' is neither a VM id of the trace header nor a MAC address/);
+    expect(io.err).toMatch(/'nobody' is neither a VM id of the trace header nor a MAC address/);
     expect(await main(["predict", trace, "--host", "h1", "--link", "h1:h2"])).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 
 /** Runs the CLI in-process, capturing stdout and stderr. */
@@ -14,4 +14,20 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
     out.mockRestore();
     err.mockRestore();
   }
+}
+
+/**
+ * Captures stdout and stderr around every test of the calling file (registers its own beforeEach and afterEach);
+ * the tests read `out` and `err`, and may clear them between two runs.
+ */
+export function captureOutput(): { out: string; err: string } {
+  const io = { out: "", err: "" };
+  beforeEach(() => {
+    io.out = "";
+    io.err = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((io.out += String(s)), true));
+    vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => ((io.err += String(s)), true));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return io;
 }

@@ -3,7 +3,6 @@
  * counters, /proc and link probes (`LinuxTrafficSource`), and its actuator executes plan actions on its part of
  * the overlay (`LinuxOverlay`). A thin adapter: plan actions map one to one onto the overlay driver's methods.
  */
-import type { Logger } from "pino";
 import { listNetnsWithPrefix } from "../adapters/linux/netns.js";
 import { LinuxOverlay } from "../adapters/linux/overlay-driver.js";
 import { LinuxTrafficSource, type LinuxTrafficSourceOptions } from "../adapters/linux/traffic-source.js";
@@ -13,9 +12,8 @@ import type { HostId, Mac } from "../core/model/ids.js";
 import type { ActionSpec } from "../core/plan/actions.js";
 import { layoutOf } from "../core/testbed/layout.js";
 import type { TestbedSpec } from "../core/testbed/spec.js";
-import type { Clock } from "../service/clock.js";
 import type { HostActuator } from "./host.js";
-import { startAgents, type AgentsHandle } from "./run.js";
+import { startAgents, type AgentsBaseOptions, type AgentsHandle } from "./run.js";
 
 function macOf(macs: Readonly<Record<string, string>>, vm: string, spec: ActionSpec): Mac {
   const mac = macs[vm];
@@ -64,17 +62,11 @@ export function linuxHostActuator(a: OverlayActuator, onMigration?: (r: TimedMig
   };
 }
 
-export interface LinuxAgentsOptions {
+export interface LinuxAgentsOptions extends AgentsBaseOptions {
   /** The testbed (it must be up: `vadapt testbed up`). */
   readonly spec: TestbedSpec;
-  readonly overlay: string;
-  readonly servers: string | readonly string[];
-  readonly intervalMs: number;
   /** Hosts to run agents for (default: every host of the testbed). */
   readonly hosts?: readonly string[];
-  readonly credentials?: (host: string) => { user: string; pass: string } | undefined;
-  readonly logger: Logger;
-  readonly clock: Clock;
   /** Link probes (count and spacing of the pings each interval). */
   readonly probes?: LinuxTrafficSourceOptions;
   /** Called after each migration this process's agents carried out (default: logged). */

@@ -14,17 +14,13 @@ import type { TrafficSource } from "../adapters/overlay.js";
 import type { HostActuator } from "./host.js";
 import { SimWorld } from "./sim.js";
 
-export interface SimAgentsOptions {
+/** What agents of every kind are started with: the overlay, the broker, the interval, credentials, log and clock. */
+export type AgentsBaseOptions = Omit<AgentsOptions, "hosts">;
+
+export interface SimAgentsOptions extends AgentsBaseOptions {
   readonly world: WorldFile;
-  readonly overlay: string;
-  readonly servers: string | readonly string[];
-  readonly intervalMs: number;
   /** Hosts to run agents for (default: all). */
   readonly hosts?: readonly string[];
-  /** Per-host credentials (user = pass lookup), e.g. for a server with per-agent permissions. */
-  readonly credentials?: (host: string) => { user: string; pass: string } | undefined;
-  readonly logger: Logger;
-  readonly clock: Clock;
   /** Simulated time each action takes, ms (default 0). */
   readonly actionDelayMs?: number;
 }

@@ -2,47 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../../src/core/rng.js";
 import { classifyTraffic } from "../../../src/core/vttif/classify.js";
 import { admissible, generatePattern } from "../../../src/core/vttif/patterns.js";
-import { SHAPE_CLASSES, type ShapeMapping } from "../../../src/core/vttif/shapes.js";
+import { SHAPE_CLASSES } from "../../../src/core/vttif/shapes.js";
+import { edgesOf, key } from "./mapping-edges.js";
 
 const SIZES = [8, 12, 16, 27, 36, 64, 100, 125, 216, 256, 343, 512, 1000, 1024];
 
-/** Checks that a mapping reproduces the pattern's edges exactly. */
-function mappingEdges(m: ShapeMapping): Set<string> {
-  const key = (a: number, b: number): string => (a < b ? `${a}-${b}` : `${b}-${a}`);
-  const out = new Set<string>();
-  switch (m.kind) {
-    case "ring":
-      m.order.forEach((v, k) => out.add(key(v, m.order[(k + 1) % m.order.length]!)));
-      break;
-    case "line":
-      for (let k = 0; k + 1 < m.order.length; k++) out.add(key(m.order[k]!, m.order[k + 1]!));
-      break;
-    case "star":
-      m.leaves.forEach((l) => out.add(key(m.centre, l)));
-      break;
-    case "tree":
-      m.nodes.forEach((v, k) => m.parents[k]! >= 0 && out.add(key(v, m.parents[k]!)));
-      break;
-    case "all-to-all":
-      m.nodes.forEach((a) => m.nodes.forEach((b) => a < b && out.add(key(a, b))));
-      break;
-    case "bipartite":
-      m.servers.forEach((s) => m.clients.forEach((c) => out.add(key(s, c))));
-      break;
-    case "hypercube":
-      m.nodes.forEach((a, i) => m.nodes.forEach((b, j) => {
-        const d = m.labels[i]! ^ m.labels[j]!;
-        if (a < b && d !== 0 && (d & (d - 1)) === 0) out.add(key(a, b));
-      }));
-      break;
-    case "lattice":
-      break;
-  }
-  return out;
-}
-
 function patternEdgeSet(edges: ReadonlyArray<readonly [number, number]>): Set<string> {
-  return new Set(edges.map(([a, b]) => (a < b ? `${a}-${b}` : `${b}-${a}`)));
+  return new Set(edges.map(([a, b]) => key(a, b)));
 }
 
 describe("classification of clean synthetic patterns, 8..1024 VMs", () => {
@@ -57,7 +23,7 @@ describe("classification of clean synthetic patterns, 8..1024 VMs", () => {
         expect(c.confidence).toBeCloseTo(1, 9);
         expect(c.kept.count).toBe(p.edges.length);
         // Lattice mappings are verified edge by edge by the recogniser itself; check their dimensions.
-        if (c.class === cls && c.mapping!.kind !== "lattice") expect(mappingEdges(c.mapping!)).toEqual(patternEdgeSet(p.edges));
+        if (c.class === cls && c.mapping!.kind !== "lattice") expect(edgesOf(c.class, c.mapping!)).toEqual(patternEdgeSet(p.edges));
         if (c.mapping!.kind === "lattice" && c.class === cls) {
           expect([...c.mapping!.dims].sort((a, b) => a - b)).toEqual([...p.dims].sort((a, b) => a - b));
           expect(c.mapping!.periodic).toBe(p.periodic);

@@ -48,12 +48,13 @@ type MapMode = (typeof MapMode)[keyof typeof MapMode];
 
 /** Builds a complete feasible plan greedily, or says which constraint stopped it. */
 export function greedyPlan(net: Net): GreedyOutcome {
-  const first = greedyPass(net, MapMode.Free);
+  const hostRank = hostRanks(net);
+  const first = greedyPass(net, MapMode.Free, hostRank);
   if (first.ok) return first;
   const modes: MapMode[] = [MapMode.Pack];
   if (net.current.some((h) => h >= 0)) modes.push(...(net.instance.maxMigrations !== null ? [MapMode.Reserve, MapMode.Stay] : [MapMode.Stay]));
   for (const mode of modes) {
-    const r = greedyPass(net, mode);
+    const r = greedyPass(net, mode, hostRank);
     if (r.ok) return r;
   }
   return first;
@@ -93,10 +94,9 @@ function stayHost(net: Net, v: number): number {
   return cur >= 0 && net.candidates[v]!.includes(cur) ? cur : -1;
 }
 
-function greedyPass(net: Net, mode: MapMode): GreedyOutcome {
+function greedyPass(net: Net, mode: MapMode, hostRank: Int32Array): GreedyOutcome {
   const plan = new Plan(net);
   const stays = Int32Array.from({ length: net.V }, (_, v) => stayHost(net, v));
-  const hostRank = hostRanks(net);
   const pull = coLocationPull(net);
   const demandOf = new Float64Array(net.V);
   for (let d = 0; d < net.D; d++) {

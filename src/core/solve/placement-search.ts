@@ -132,7 +132,7 @@ class Surrogate {
   private readonly H: number;
   private readonly count: Int32Array;
   private readonly mbps: Float64Array;
-  /** W(a, b) for residual-bottleneck, Λ(a, b) for traffic-cost (row a, column b). */
+  /** W(a, b) (residual-bottleneck; empty under traffic-cost) and Λ(a, b) (traffic-cost only), row a, column b. */
   private readonly width: Float64Array;
   private readonly latency: Float64Array | null;
   /**
@@ -177,9 +177,9 @@ class Surrogate {
     this.hostOf = start.slice();
     this.count = new Int32Array(H * H);
     this.mbps = new Float64Array(H * H);
-    this.width = new Float64Array(H * H);
     this.stamp = new Int32Array(H * H);
     const tc = net.objective === Objective.TrafficCost;
+    this.width = new Float64Array(tc ? 0 : H * H);
     this.latency = tc ? new Float64Array(H * H) : null;
     this.via = new Int32Array(H * H);
     for (let a = 0; a < H; a++) {

@@ -235,7 +235,11 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
     return apartBest[d * H * H + a * H + b]!;
   };
   /** Demand d's best value with at least one VM unplaced, and how much co-location adds to it (0 when apart is better). */
-  const openValue = (d: number): { apart: number; extra: number } => {
+  const single = Array.from({ length: H }, (_, h) => [h]);
+  let openApart = 0;
+  let openExtra = 0;
+  /** Sets `openApart` (−Infinity when d can run nowhere) and `openExtra` (what co-location adds to it, ≥ 0). */
+  const openValue = (d: number): void => {
     const s = net.src[d]!;
     const t = net.dst[d]!;
     const a = hostOf[s]!;
@@ -243,12 +247,14 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
     const m = net.mbps[d]!;
     let apart = -Infinity;
     let together = -Infinity;
-    const sHosts = a >= 0 ? [a] : net.candidates[s]!;
+    const sHosts = a >= 0 ? single[a]! : net.candidates[s]!;
     // a VM's demand to itself is always co-located
-    const tHosts = s === t ? null : b >= 0 ? [b] : net.candidates[t]!;
+    const tHosts = s === t ? null : b >= 0 ? single[b]! : net.candidates[t]!;
     if (tHosts === null) {
       for (const x of sHosts) together = Math.max(together, objective === Objective.ResidualBottleneck ? net.localMbps[x]! - localLoad[x]! - m : 0);
-      return { apart: together, extra: 0 };
+      openApart = together;
+      openExtra = 0;
+      return;
     }
     for (const x of sHosts) {
       for (const y of tHosts) {
@@ -256,40 +262,72 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
         else together = Math.max(together, objective === Objective.ResidualBottleneck ? net.localMbps[x]! - localLoad[x]! - m : 0);
       }
     }
-    if (apart === -Infinity) return { apart: together, extra: 0 };
-    return { apart, extra: Math.max(0, together - apart) };
+    openApart = apart === -Infinity ? together : apart;
+    openExtra = apart === -Infinity ? 0 : Math.max(0, together - apart);
   };
 
-  // max-utilization: the traffic from a set of hosts S to the others crosses the links out of S, so the largest
-  // utilisation is at least their ratio; over every S for up to CUT_HOSTS hosts, else over single hosts (both ways)
-  const cuts: Uint8Array[] = [];
-  if (objective === Objective.MaxUtilization) {
-    if (H <= CUT_HOSTS) for (let m = 1; m < (1 << H) - 1; m++) cuts.push(Uint8Array.from({ length: H }, (_, h) => (m >> h) & 1));
-    else for (let h = 0; h < H; h++) for (const inside of [1, 0]) cuts.push(Uint8Array.from({ length: H }, (_, g) => ((g === h) === (inside === 1) ? 1 : 0)));
+  // max-utilization: the traffic from a set S of hosts to the others crosses the links leaving S, so the largest
+  // utilisation is at least their ratio. Over every S (up to CUT_HOSTS hosts), counting each demand whose source
+  // is sure to run in S and destination outside: placed there, or unplaced with room left only there.
+  const cutMasks: number[] = [];
+  const cutBw: number[] = [];
+  if (objective === Objective.MaxUtilization && H <= CUT_HOSTS) {
+    for (let S = 1; S < (1 << H) - 1; S++) {
+      let bw = 0;
+      for (let e = 0; e < net.E; e++) if ((S >> net.from[e]!) & 1 && !((S >> net.to[e]!) & 1)) bw += net.bw[e]!;
+      cutMasks.push(S);
+      cutBw.push(bw);
+    }
   }
-  const cutBw = cuts.map((inS) => {
-    let bw = 0;
-    for (let e = 0; e < net.E; e++) if (inS[net.from[e]!] === 1 && inS[net.to[e]!] === 0) bw += net.bw[e]!;
-    return bw;
-  });
-  /** The largest cut ratio of the apart demands' traffic (Infinity when some traffic crosses a cut of no bandwidth). */
-  const cutUtilization = (crossing: readonly number[]): number => {
+  /** Per VM, the hosts (a bit each) it may still run on. */
+  const where = new Int32Array(V);
+  const fromMask = new Int32Array(D);
+  const toMask = new Int32Array(D);
+  const kindTraffic = new Float64Array(D);
+  /** The largest cut ratio of the demands' traffic (Infinity when traffic must cross a cut of no bandwidth). */
+  const cutUtilization = (demands: readonly number[]): number => {
+    if (cutMasks.length === 0) return 0;
+    for (let v = 0; v < V; v++) {
+      if (hostOf[v]! >= 0) {
+        where[v] = 1 << hostOf[v]!;
+        continue;
+      }
+      let mask = 0;
+      for (const h of net.candidates[v]!) if (fitsWithin(cpuUsed[h]! + net.cpu[v]!, net.cpuCap[h]!) && fitsWithin(memUsed[h]! + net.mem[v]!, net.memCap[h]!)) mask |= 1 << h;
+      where[v] = mask;
+    }
+    // the demands' traffic by (source's hosts, destination's hosts)
+    let kinds = 0;
+    for (const d of demands) {
+      const a = where[net.src[d]!]!;
+      const b = where[net.dst[d]!]!;
+      if ((a & b) !== 0 && a === b && (a & (a - 1)) === 0) continue; // co-located
+      let j = 0;
+      while (j < kinds && (fromMask[j] !== a || toMask[j] !== b)) j++;
+      if (j === kinds) {
+        fromMask[kinds] = a;
+        toMask[kinds] = b;
+        kindTraffic[kinds++] = 0;
+      }
+      kindTraffic[j]! += net.mbps[d]!;
+    }
     let u = 0;
-    for (let i = 0; i < cuts.length; i++) {
-      const inS = cuts[i]!;
+    for (let i = 0; i < cutMasks.length; i++) {
+      const S = cutMasks[i]!;
       let traffic = 0;
-      for (const d of crossing) if (inS[hostOf[net.src[d]!]!] === 1 && inS[hostOf[net.dst[d]!]!] === 0) traffic += net.mbps[d]!;
+      for (let j = 0; j < kinds; j++) if ((fromMask[j]! & ~S) === 0 && (toMask[j]! & S) === 0) traffic += kindTraffic[j]!;
       if (traffic > 0) u = Math.max(u, traffic / cutBw[i]!);
     }
     return u;
   };
+  const interHost = Array.from({ length: D }, (_, d) => d).filter((d) => net.src[d] !== net.dst[d]);
 
+  const extras = new Float64Array(D);
   /** Upper bound on the gain of any completion of the current partial mapping. */
   const mappingBound = (): number => {
     let value = 0;
-    const extras: number[] = [];
+    let extraCount = 0;
     let utilization = 0;
-    const crossing: number[] = [];
     for (let d = 0; d < D; d++) {
       const s = net.src[d]!;
       const t = net.dst[d]!;
@@ -298,23 +336,23 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
         if (v === -Infinity) return -Infinity;
         if (objective === Objective.MaxUtilization) {
           utilization = Math.max(utilization, -v);
-          if (hostOf[s] !== hostOf[t]) crossing.push(d);
         } else value += v;
         continue;
       }
       if (objective === Objective.MaxUtilization) continue;
-      const { apart, extra } = openValue(d);
-      if (apart === -Infinity) return -Infinity;
-      value += apart;
-      if (extra > 0 && s !== t) extras.push(extra);
+      openValue(d);
+      if (openApart === -Infinity) return -Infinity;
+      value += openApart;
+      if (openExtra > 0 && s !== t) extras[extraCount++] = openExtra;
     }
     if (objective === Objective.MaxUtilization) {
-      utilization = Math.max(utilization, cutUtilization(crossing));
+      utilization = Math.max(utilization, cutUtilization(interHost));
       value = -utilization;
     } else {
-      extras.sort((x, y) => y - x);
+      // the largest `room` of what co-location adds (ascending sort: from the end)
+      const sorted = extras.subarray(0, extraCount).sort();
       const room = Math.max(0, mostColocated - colocated);
-      for (let i = 0; i < Math.min(room, extras.length); i++) value += extras[i]!;
+      for (let i = 0; i < Math.min(room, extraCount); i++) value += sorted[extraCount - 1 - i]!;
     }
     let rest = 0;
     for (let v = 0; v < V; v++) if (hostOf[v]! < 0) rest += cheapest[v]!;
@@ -345,17 +383,80 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
     const base = sign === 1 ? fixed - penalty : -penalty;
     const cutFloor = objective === Objective.MaxUtilization ? cutUtilization(apart) : 0;
     if (cutFloor === Infinity) return;
+    /** Residual-bottleneck: each apart demand's bound at the current node. */
+    const value = new Float64Array(apart.length);
+    const endOf = apart.map((d) => [hostOf[net.src[d]!]!, hostOf[net.dst[d]!]!] as const);
+    const groupValue = new Float64Array(H);
+    const groupCount = new Int32Array(H);
+    const groupSize = new Int32Array(H);
+    const groupLeast = new Float64Array(H);
+    const onLink = new Int32Array(net.E);
+    const extra = new Int32Array(net.E);
+    /**
+     * Residual-bottleneck: every apart demand leaves its source host over one of its links (or enters its
+     * destination over one), and is worth at most that link's final residual. With R_e routed demands on link e,
+     * residual ρ_e now, and n_e of the host's n unrouted demands (the smallest μ Mbit/s) added to it, the link's
+     * demands are worth at most (R_e + n_e)(ρ_e − n_e μ), concave in n_e, so that allocating the n demands one at a
+     * time to the link that gains most maximises the sum. Per host, the smaller of that and the demands' own bounds.
+     */
+    const hopBound = (k: number, out: boolean): number => {
+      groupValue.fill(0);
+      groupCount.fill(0);
+      groupSize.fill(0);
+      groupLeast.fill(Infinity);
+      let total = 0;
+      for (let i = 0; i < apart.length; i++) {
+        const h = endOf[i]![out ? 0 : 1];
+        groupValue[h]! += value[i]!;
+        groupSize[h]!++;
+        if (i < k) {
+          const edges = routes[apart[i]!]!;
+          onLink[out ? edges[0]! : edges[edges.length - 1]!]!++;
+        } else {
+          groupCount[h]!++;
+          groupLeast[h] = Math.min(groupLeast[h]!, net.mbps[apart[i]!]!);
+        }
+      }
+      for (let h = 0; h < H; h++) {
+        if (groupSize[h] === 0) continue;
+        const links = out ? net.out[h]! : net.into[h]!;
+        const mu = groupLeast[h] === Infinity ? 0 : groupLeast[h]!;
+        // worth of link e with n more: (R_e + n)(ρ_e − n μ); the gain of one more is ρ_e − R_e μ − (2n + 1) μ
+        for (let n = 0; n < groupCount[h]!; n++) {
+          let pick = -1;
+          let gain = -Infinity;
+          for (const e of links) {
+            const g = net.bw[e]! - load[e]! - onLink[e]! * mu - (2 * extra[e]! + 1) * mu;
+            if (g > gain) {
+              gain = g;
+              pick = e;
+            }
+          }
+          if (pick < 0) break;
+          extra[pick]!++;
+        }
+        let hop = 0;
+        for (const e of links) hop += (onLink[e]! + extra[e]!) * (net.bw[e]! - load[e]! - extra[e]! * mu);
+        total += Math.min(groupValue[h]!, hop);
+        for (const e of links) {
+          extra[e] = 0;
+          onLink[e] = 0;
+        }
+      }
+      return total;
+    };
 
     const bound = (k: number): number => {
       if (objective === Objective.ResidualBottleneck) {
-        let value = base;
+        let each = 0;
         for (let i = 0; i < apart.length; i++) {
           const d = apart[i]!;
           const m = net.mbps[d]!;
           if (i < k) {
             let r = Infinity;
             for (const e of routes[d]!) r = Math.min(r, net.bw[e]! - load[e]!);
-            value += r;
+            value[i] = r;
+            each += r;
             continue;
           }
           let best = -Infinity;
@@ -369,9 +470,10 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
             if (fits) best = Math.max(best, r);
           }
           if (best === -Infinity) return -Infinity;
-          value += best;
+          value[i] = best;
+          each += best;
         }
-        return value;
+        return base + Math.min(each, hopBound(k, true), hopBound(k, false));
       }
       if (objective === Objective.TrafficCost) {
         let cost = 0;

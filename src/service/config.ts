@@ -52,7 +52,7 @@ export const ServiceConfig = z.object({
     .prefault({}),
   solver: z
     .object({
-      name: z.enum(["greedy", "anneal", "mip", "auto"]).default("anneal"),
+      name: z.enum(["greedy", "anneal", "mip", "bnb", "auto"]).default("anneal"),
       lp: z.enum(["highs", "glpk"]).default("highs"),
       /** Annealing's move budget: a fixed budget keeps plans reproducible (the planner replays the service). */
       iterations: z.number().int().positive().default(20_000),

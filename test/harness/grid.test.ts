@@ -87,7 +87,7 @@ describe("config errors", () => {
 
   it("names unknown algorithms, misplaced routings and duplicates", () => {
     const text = problems({ ...base, algorithms: ["greedy", "simplex", { name: "mip", routing: "widest" }, "greedy"], seeds: [1, 1] }).join("\n");
-    expect(text).toMatch(/^algorithms\[1\]\.name: 'simplex' is not one of greedy, anneal, mip, auto, random/m);
+    expect(text).toMatch(/^algorithms\[1\]\.name: 'simplex' is not one of greedy, anneal, mip, bnb, auto, random/m);
     expect(text).toMatch(/^algorithms\[2\]\.routing: 'mip' routes by itself/m);
     expect(text).toMatch(/^algorithms\[3\]: duplicate algorithm label 'greedy'/m);
     expect(text).toMatch(/^seeds\[1\]: duplicate seed '1'/m);

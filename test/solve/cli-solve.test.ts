@@ -25,7 +25,7 @@ describe("vadapt solve", () => {
   const file = join(dir, "spec.json");
   writeFileSync(file, JSON.stringify(spec));
 
-  it.each(["greedy", "anneal", "mip", "auto"])("--solver %s prints the spec's solution JSON, which the checker accepts", async (solver) => {
+  it.each(["greedy", "anneal", "mip", "bnb", "auto"])("--solver %s prints the spec's solution JSON, which the checker accepts", async (solver) => {
     const r = await runCli(["solve", file, "--solver", solver, "--iterations", "500"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -77,7 +77,7 @@ describe("vadapt solve", () => {
     expect((await runCli(["solve", file, "--seed", "x"])).code).toBe(2);
     const help = await runCli(["solve", "--help"]);
     expect(help.code).toBe(0);
-    for (const name of ["greedy", "anneal", "mip", "auto"]) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
+    for (const name of ["greedy", "anneal", "mip", "bnb", "auto"]) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, "m"));
     expect(help.stdout).toContain("Exit codes");
   });
 

@@ -179,8 +179,8 @@ describe("infeasible instances are answered with the violated constraint named",
       "max-migrations",
     ],
   ];
-  it.each(cases)("%s: mip and auto prove it", async (_, inst, constraint) => {
-    for (const name of ["mip", "auto"]) {
+  it.each(cases)("%s: mip, bnb and auto prove it", async (_, inst, constraint) => {
+    for (const name of ["mip", "bnb", "auto"]) {
       const s = await solvers[name]!.solve(inst, options);
       expect(s.feasible).toBe(false);
       expect(s.proven).toBe(true);
@@ -203,7 +203,8 @@ describe("solver plugins (table-driven)", () => {
     { name: "greedy", solver: /^greedy$/, opt: true },
     { name: "anneal", solver: /^anneal$/, opt: true },
     { name: "mip", solver: /^mip\/highs$/, opt: true },
-    { name: "auto", solver: /^auto\/mip\/highs$/, opt: true },
+    { name: "bnb", solver: /^bnb$/, opt: true },
+    { name: "auto", solver: /^auto\/bnb$/, opt: true },
   ];
   it.each(table)("$name solves the two-VM case optimally (co-located: 2 · (1000 − 70))", async ({ name, solver }) => {
     const s = await solvers[name]!.solve(inst, options);
@@ -220,8 +221,12 @@ describe("solver plugins (table-driven)", () => {
   it("mip without an LP solver is a configuration error", async () => {
     await expect(solvers.mip!.solve(inst, {})).rejects.toThrow(/needs an LP solver/);
   });
-  it("auto without an LP solver anneals", async () => {
-    expect((await solvers.auto!.solve(inst, { iterations: 100 })).solver).toBe("auto/anneal");
+  it("auto without an LP solver proves a small instance by branch and bound, and anneals a larger one", async () => {
+    const small = await solvers.auto!.solve(inst, { iterations: 100 });
+    expect(small.solver).toBe("auto/bnb");
+    expect(small.bound).toBe(small.score);
+    const larger = randomInstance(createRng(0), { hosts: 8, vms: 18, demands: 16, constraints: false });
+    expect((await solvers.auto!.solve(larger, { iterations: 100 })).solver).toBe("auto/anneal");
   });
 });
 

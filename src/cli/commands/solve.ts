@@ -57,7 +57,7 @@ export function registerSolve(program: Command): void {
     .argument("<instance>", "instance JSON file (see shared/spec/adaptation-problem.md; - for stdin)")
     .option("--solver <name>", `${Object.keys(solvers).join(" | ")} (see below)`, choice(Object.keys(solvers)), "auto")
     .option("--lp <name>", `LP/MIP solver for mip, auto and --bound: ${Object.keys(lpSolvers).join(" | ")}`, choice(Object.keys(lpSolvers)), DEFAULT_LP_SOLVER)
-    .option("--deadline-ms <n>", "time budget from the start: annealing stops, the MIP returns its best plan and proven bound", positiveInt)
+    .option("--deadline-ms <n>", "time budget from the start: annealing stops, branch and bound and the MIP return their best plan (the MIP with its proven bound)", positiveInt)
     .option("--iterations <n>", "annealing's move budget (bit-for-bit reproducible runs)", positiveInt)
     .option("--objective <name>", `override the instance's objective: ${ObjectiveName.options.join(" | ")}`, choice(ObjectiveName.options))
     .option("--seed <n>", "annealing's random seed", nonNegativeInt, 1)
@@ -81,6 +81,7 @@ file and the field). Algorithms, the auto policy and the LP solver choice: docs/
 Examples:
   vadapt gen-instance --random --vms 6 --hosts 3 --seed 4 -o small.json
   vadapt solve small.json --solver mip
+  vadapt solve small.json --solver bnb --deadline-ms 2000
   vadapt solve big.json --solver anneal --deadline-ms 10000 --bound
   vadapt solve big.json --objective traffic-cost --lp glpk -o plan.json`,
     )

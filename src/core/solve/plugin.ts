@@ -7,11 +7,12 @@ import { ConfigError, ErrorCode, VadaptError } from "../errors.js";
 import { maximizes, type Instance, type Objective, type Solution, type Violation } from "../model/problem.js";
 import { createRng } from "../rng.js";
 import { anneal, type AnnealProgress } from "./anneal.js";
-import { greedyPlan, routedPlan } from "./greedy.js";
+import { BRANCH_AND_BOUND_MAX_VMS, branchAndBound, branchAndBoundApplies, type BranchAndBoundOutcome } from "./branch-and-bound.js";
+import { greedyPlan, routedPlan, type GreedyOutcome } from "./greedy.js";
 import { placementSearchApplies, searchPlacement } from "./placement-search.js";
 import { provenViolations } from "./infeasibility.js";
 import type { LpSolver } from "./lp-solver.js";
-import { solveMip } from "./mip.js";
+import { diagnoseInfeasible, solveMip } from "./mip.js";
 import { mipVariableCount } from "./mip-model.js";
 import { compileNet, type Net } from "./net.js";
 import type { Plan } from "./plan.js";
@@ -164,26 +165,77 @@ export const mipSolver: SolverPlugin = {
     }),
 };
 
-/** The share of `auto`'s deadline given to annealing before the MIP, and the deadline when none is given. */
+/**
+ * Branch and bound's answer when it settles the instance: the proven optimum (its own bound), or proven
+ * infeasibility with the constraint families named by the MIP's deletion filter when an LP solver is given (else by
+ * where greedy stopped). Null when it stopped at its limit.
+ */
+async function settled(net: Net, r: BranchAndBoundOutcome, g: GreedyOutcome, options: SolveOptions, solver: string, elapsed: () => number): Promise<Solution | null> {
+  if (r.kind === "optimal") return planSolution(r.plan, { solver, millis: elapsed(), bound: r.plan.score() });
+  if (r.kind === "limit") return null;
+  if (g.ok) throw new VadaptError(ErrorCode.Internal, `${solver}: branch and bound claims infeasibility but a feasible plan exists`);
+  const violations = options.lp === undefined ? g.violations : await diagnoseInfeasible(net, { lp: options.lp });
+  return infeasibleSolution(net, violations, true, { solver, millis: elapsed() });
+}
+
+/** Whether branch and bound is tried: few VMs, and few simple paths between the hosts. */
+const searchable = (net: Net): boolean => net.V <= BRANCH_AND_BOUND_MAX_VMS && branchAndBoundApplies(net);
+
+export const branchAndBoundSolver: SolverPlugin = {
+  name: "bnb",
+  description: `exact branch and bound over placements and paths from the greedy plan, no LP solver (small instances: at most ${BRANCH_AND_BOUND_MAX_VMS} VMs); proves optimality or infeasibility, or returns its best plan at --deadline-ms`,
+  solve: (instance, options = {}) =>
+    withNet("bnb", instance, options, async (net, elapsed) => {
+      if (!branchAndBoundApplies(net)) throw new ConfigError("solve", ["too many simple paths between the hosts for branch and bound; use --solver mip, anneal or auto"]);
+      const g = greedyPlan(net);
+      const { clock } = options;
+      const remaining = options.deadlineMs === undefined || clock === undefined ? undefined : Math.max(1, options.deadlineMs - elapsed());
+      const r = branchAndBound(net, { start: g.ok ? g.plan : null, ...(remaining !== undefined ? { deadlineMs: remaining, clock } : {}) });
+      const answer = await settled(net, r, g, options, "bnb", elapsed);
+      if (answer !== null) return answer;
+      const best = r.kind === "limit" ? r.plan : null;
+      return best !== null ? planSolution(best, { solver: "bnb", millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: "bnb", millis: elapsed() });
+    }),
+};
+
+/** The share of `auto`'s deadline given to annealing before an exact search, and the deadline when none is given. */
 export const AUTO_ANNEAL_SHARE = 0.2;
 export const AUTO_DEADLINE_MS = 10_000;
+/**
+ * Where branch and bound follows, annealing (which gives it its first incumbent) runs at most this long: the
+ * search itself takes well under a second on a dozen VMs.
+ */
+export const AUTO_SEARCH_ANNEAL_MS = 300;
+/** Without a clock, `auto`'s branch and bound stops after this many nodes and hands over to the MIP. */
+export const AUTO_SEARCH_NODES = 2_000_000;
 
 export const autoSolver: SolverPlugin = {
   name: "auto",
-  description: `greedy, then annealing, then (at most ${AUTO_MIP_VARIABLES} MIP variables and an LP solver) the exact MIP from the annealed plan, within --deadline-ms (default ${AUTO_DEADLINE_MS / 1000} s)`,
+  description: `greedy, then annealing, then on small instances the exact searches from the annealed plan: branch and bound (at most ${BRANCH_AND_BOUND_MAX_VMS} VMs), then the MIP (at most ${AUTO_MIP_VARIABLES} variables and an LP solver), within --deadline-ms (default ${AUTO_DEADLINE_MS / 1000} s)`,
   solve: (instance, options = {}) =>
     withNet("auto", instance, options, async (net, elapsed) => {
-      const small = options.lp !== undefined && mipVariableCount(net) <= AUTO_MIP_VARIABLES;
+      const search = searchable(net);
+      const mip = options.lp !== undefined && mipVariableCount(net) <= AUTO_MIP_VARIABLES;
+      const small = search || mip;
       // without a clock there is no deadline: annealing runs its iteration budget
       const deadline = options.clock === undefined ? undefined : (options.deadlineMs ?? AUTO_DEADLINE_MS);
       const g = greedyPlan(net);
-      const annealBudget = deadline === undefined ? options : { ...options, deadlineMs: small ? deadline * AUTO_ANNEAL_SHARE : deadline };
-      const annealed = g.ok ? annealFrom(net, g.plan, annealBudget, elapsed) : null;
-      if (!small || options.lp === undefined) {
-        return annealed !== null ? planSolution(annealed, { solver: "auto/anneal", millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: "auto/anneal", millis: elapsed() });
+      const annealMs = deadline === undefined ? undefined : !small ? deadline : search ? Math.min(AUTO_SEARCH_ANNEAL_MS, deadline * AUTO_ANNEAL_SHARE) : deadline * AUTO_ANNEAL_SHARE;
+      const annealBudget = annealMs === undefined ? options : { ...options, deadlineMs: annealMs };
+      let best = g.ok ? annealFrom(net, g.plan, annealBudget, elapsed) : null;
+      if (search) {
+        // half of what is left when the MIP follows, all of it otherwise
+        const left = deadline === undefined ? undefined : Math.max(1, deadline - elapsed()) * (mip ? 0.5 : 1);
+        const r = branchAndBound(net, { start: best, ...(left !== undefined ? { deadlineMs: left, clock: options.clock! } : { maxNodes: AUTO_SEARCH_NODES }) });
+        const answer = await settled(net, r, g, options, "auto/bnb", elapsed);
+        if (answer !== null) return answer;
+        if (r.kind === "limit" && r.plan !== null) best = r.plan;
+      }
+      if (!mip || options.lp === undefined) {
+        return best !== null ? planSolution(best, { solver: "auto/anneal", millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: "auto/anneal", millis: elapsed() });
       }
       const remaining = deadline === undefined ? undefined : Math.max(1, deadline - elapsed());
-      return exact(net, annealed, options.lp, remaining, `auto/mip/${options.lp.name}`, elapsed, g.ok ? [] : g.violations);
+      return exact(net, best, options.lp, remaining, `auto/mip/${options.lp.name}`, elapsed, g.ok ? [] : g.violations);
     }),
 };
 
@@ -192,5 +244,6 @@ export const solvers: Readonly<Record<string, SolverPlugin>> = {
   greedy: greedySolver,
   anneal: annealSolver,
   mip: mipSolver,
+  bnb: branchAndBoundSolver,
   auto: autoSolver,
 };

@@ -5,7 +5,7 @@
  * residual-bottleneck objective (a max-sum-of-min), is documented in models/mip.md.
  */
 import { Constraint, fitsWithin, Objective } from "../model/problem.js";
-import { communicatingPairs, mostVmsWith, sortedSizes, vmDensities } from "./co-location.js";
+import { communicatingPairs, mostVmsWith, sortedSizes } from "./co-location.js";
 import { LpBuilder, VarKind, type LpModel, type LpTerm } from "./lp-model.js";
 import type { Net } from "./net.js";
 import type { Plan } from "./plan.js";
@@ -232,31 +232,6 @@ export function buildMip(net: Net, options: MipOptions = {}): MipFormulation {
       const k = capacities ? mostVmsWith(net, v, h, cpuSorted, memSorted) : V;
       if (vmStar[i]!.length > k - 1) b.addConstraint(`star_${v}_${h}`, [...vmStar[i]!, { v: xs(v, h), coef: -(k - 1) }], "<=", 0);
     }
-  }
-
-  // cut: per host, the co-located pairs weigh at most the densities of its VMs
-  if (capacities) {
-    const weights = [
-      Float64Array.from(pairs, ({ u, w, demands }) => (u === w ? 0 : demands.length)),
-      Float64Array.from(pairs, ({ u, w, mbps }) => (u === w ? 0 : mbps)),
-    ];
-    const canShare = (p: number): boolean => y[p]!.length > 0;
-    let k = 1;
-    for (let v = 0; v < V; v++) for (const h of net.candidates[v]!) k = Math.max(k, mostVmsWith(net, v, h, cpuSorted, memSorted));
-    weights.forEach((weight, i) => {
-      const rho = vmDensities(net, pairs, weight, canShare, k);
-      if (rho === null) return;
-      for (let h = 0; h < H; h++) {
-        const terms: LpTerm[] = [];
-        pairs.forEach(({ u, w }, p) => {
-          if (u === w || !(weight[p]! > 0)) return;
-          for (const t of y[p]!) if (t.h === h) terms.push({ v: t.v, coef: weight[p]! });
-        });
-        if (terms.length === 0) continue;
-        for (let v = 0; v < V; v++) if (xs(v, h) >= 0 && rho[v]! > 0) terms.push({ v: xs(v, h), coef: -rho[v]! });
-        b.addConstraint(`dens${i}_${h}`, terms, "<=", 1e-9);
-      }
-    });
   }
 
   // latency bounds

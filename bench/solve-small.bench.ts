@@ -1,7 +1,7 @@
 /**
  * Exactness and quality on small instances (issue 5, "Must show"): 200 seeded feasible random instances (<= 6 VMs,
  * <= 4 hosts, <= 6 demands, every constraint kind, the three objectives): the optimum by brute force; greedy,
- * annealing and the MIP (HiGHS and glpk.js) against it — mean and worst gap to optimal, misses, time — and how
+ * annealing, branch and bound and the MIP (HiGHS and glpk.js) against it — mean and worst gap to optimal, misses, time — and how
  * loose the aggregated LP relaxation's bound is. (The exact optimum for 12 VMs: bench/solve-exact12.)
  *
  * Gap = |score − optimum| / max(|score|, |optimum|) (0 when both are 0), in %.
@@ -36,7 +36,7 @@ interface Row {
   times: number[];
   byObjective: Record<string, number[]>;
 }
-const names = ["greedy", "anneal", "mip/highs", "mip/glpk"] as const;
+const names = ["greedy", "anneal", "bnb", "mip/highs", "mip/glpk"] as const;
 const rows: Record<string, Row> = Object.fromEntries(names.map((n) => [n, { found: 0, gaps: [], times: [], byObjective: {} }]));
 const boundGaps: Record<string, number[]> = {};
 const rng = createRng(2024);

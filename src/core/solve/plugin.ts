@@ -183,7 +183,7 @@ const searchable = (net: Net): boolean => net.V <= BRANCH_AND_BOUND_MAX_VMS && b
 
 export const branchAndBoundSolver: SolverPlugin = {
   name: "bnb",
-  description: `exact branch and bound over placements and paths from the greedy plan, no LP solver (small instances: at most ${BRANCH_AND_BOUND_MAX_VMS} VMs); proves optimality or infeasibility, or returns its best plan at --deadline-ms`,
+  description: "exact branch and bound over placements and paths from the greedy plan, no LP solver, for small instances (a dozen VMs on a few hosts); proves optimality or infeasibility, or returns its best plan at --deadline-ms",
   solve: (instance, options = {}) =>
     withNet("bnb", instance, options, async (net, elapsed) => {
       if (!branchAndBoundApplies(net)) throw new ConfigError("solve", ["too many simple paths between the hosts for branch and bound; use --solver mip, anneal or auto"]);

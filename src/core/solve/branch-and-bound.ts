@@ -10,9 +10,12 @@
  *   so far when co-located, or its best usable path's width less its Mbit/s when apart (traffic-cost: at least its
  *   least latency times its Mbit/s; max-utilization: at least its Mbit/s over the widest usable path's width); a
  *   demand with a VM still unplaced the best of both; and only `Σ_v ρ_v` demands can be co-located at all (the
- *   densities of co-location.ts), less those already co-located;
+ *   densities of co-location.ts), less those already co-located; max-utilization also takes, for every set S of
+ *   hosts (up to 8 hosts), the traffic sure to cross from S to the rest over the bandwidth of the links leaving S;
  * - path nodes: routed demands keep at most the residual they see now (loads only grow), an unrouted one at most
- *   its best path with room after its own load.
+ *   its best path with room after its own load; and (residual-bottleneck) each host's demands leave it over its
+ *   links and enter their destination over its links, so per host at most the best concave allocation of its
+ *   unrouted demands to its links (first- and last-hop bounds).
  *
  * Symmetry: VMs that are interchangeable (swapping them maps the instance onto itself: same sizes, candidates,
  * current host where migrations count, and demands) take hosts in non-decreasing order, and interchangeable
@@ -42,12 +45,13 @@ export type BranchAndBoundOutcome =
   /** Stopped at the deadline or node limit: the best plan so far (the start's when nothing beat it), not proven. */
   | { readonly kind: "limit"; readonly plan: Plan | null; readonly nodes: number };
 
+/** Search nodes (placements and routes tried) before giving up without a deadline: about a minute. */
 export const DEFAULT_MAX_NODES = 50_000_000;
 /** Most simple paths between all host pairs for which the search applies (each is a branch of every demand). */
 export const MAX_SIMPLE_PATHS = 20_000;
 /** Most VMs for which `auto` tries the search before the MIP. */
 export const BRANCH_AND_BOUND_MAX_VMS = 16;
-/** Up to this many hosts, max-utilization's bound looks at every set of hosts; beyond, at single hosts. */
+/** Up to this many hosts, max-utilization's bound looks at every set of hosts (2^H − 2 of them); beyond, at none. */
 const CUT_HOSTS = 8;
 
 interface SimplePath {

@@ -223,16 +223,20 @@ export const autoSolver: SolverPlugin = {
       const annealMs = deadline === undefined ? undefined : !small ? deadline : search ? Math.min(AUTO_SEARCH_ANNEAL_MS, deadline * AUTO_ANNEAL_SHARE) : deadline * AUTO_ANNEAL_SHARE;
       const annealBudget = annealMs === undefined ? options : { ...options, deadlineMs: annealMs };
       let best = g.ok ? annealFrom(net, g.plan, annealBudget, elapsed) : null;
+      let found = "auto/anneal";
       if (search) {
         // half of what is left when the MIP follows, all of it otherwise
         const left = deadline === undefined ? undefined : Math.max(1, deadline - elapsed()) * (mip ? 0.5 : 1);
         const r = branchAndBound(net, { start: best, ...(left !== undefined ? { deadlineMs: left, clock: options.clock! } : { maxNodes: AUTO_SEARCH_NODES }) });
         const answer = await settled(net, r, g, options, "auto/bnb", elapsed);
         if (answer !== null) return answer;
-        if (r.kind === "limit" && r.plan !== null) best = r.plan;
+        if (r.kind === "limit" && r.plan !== null && r.plan !== best) {
+          best = r.plan;
+          found = "auto/bnb";
+        }
       }
       if (!mip || options.lp === undefined) {
-        return best !== null ? planSolution(best, { solver: "auto/anneal", millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: "auto/anneal", millis: elapsed() });
+        return best !== null ? planSolution(best, { solver: found, millis: elapsed() }) : infeasibleSolution(net, g.ok ? [] : g.violations, false, { solver: found, millis: elapsed() });
       }
       const remaining = deadline === undefined ? undefined : Math.max(1, deadline - elapsed());
       return exact(net, best, options.lp, remaining, `auto/mip/${options.lp.name}`, elapsed, g.ok ? [] : g.violations);

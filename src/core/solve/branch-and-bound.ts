@@ -22,7 +22,7 @@
  * demands (same hosts, Mbit/s and latency bound) paths in non-decreasing order: neither cuts off a plan's value.
  */
 import { fitsWithin, maximizes, Objective } from "../model/problem.js";
-import { communicatingPairs, mostVmsWith, sortedSizes, vmDensities } from "./co-location.js";
+import { communicatingPairs, mostVmsAnywhere, sortedSizes, vmDensities } from "./co-location.js";
 import type { Net } from "./net.js";
 import { Plan } from "./plan.js";
 
@@ -168,8 +168,7 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
   // densities: at most Σ ρ demands (of distinct VMs) can be co-located in any plan
   const { pairs } = communicatingPairs(net);
   const { cpuSorted, memSorted } = sortedSizes(net);
-  let k = 1;
-  for (let v = 0; v < V; v++) for (const h of net.candidates[v]!) k = Math.max(k, mostVmsWith(net, v, h, cpuSorted, memSorted));
+  const k = mostVmsAnywhere(net, cpuSorted, memSorted);
   const candidateSets = net.candidates.map((c) => new Set(c));
   const demandCount = Float64Array.from(pairs, ({ u, w, demands }) => (u === w ? 0 : demands.length));
   const rho = vmDensities(net, pairs, demandCount, (p) => net.candidates[pairs[p]!.u]!.some((h) => candidateSets[pairs[p]!.w]!.has(h)), k);

@@ -53,6 +53,13 @@ export function mostVmsWith(net: Net, v: number, h: number, cpuSorted: Float64Ar
   return 1 + Math.min(count(cpuSorted, net.cpuCap[h]! - net.cpu[v]!), count(memSorted, net.memCap[h]! - net.mem[v]!));
 }
 
+/** Most VMs that can share any host (the size limit of the density sets of {@link vmDensities}). */
+export function mostVmsAnywhere(net: Net, cpuSorted: Float64Array, memSorted: Float64Array): number {
+  let k = 1;
+  for (let v = 0; v < net.V; v++) for (const h of net.candidates[v]!) k = Math.max(k, mostVmsWith(net, v, h, cpuSorted, memSorted));
+  return k;
+}
+
 /** The VMs' cpu and memory sorted ascending, for {@link mostVmsWith}. */
 export function sortedSizes(net: Net): { cpuSorted: Float64Array; memSorted: Float64Array } {
   return { cpuSorted: net.cpu.slice().sort(), memSorted: net.mem.slice().sort() };

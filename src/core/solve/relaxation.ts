@@ -27,7 +27,7 @@
  * of shared links: bench/solve-small and bench/solve-scale measure by how much (docs/solver.md).
  */
 import { fitsWithin, maximizes, Objective } from "../model/problem.js";
-import { communicatingPairs, mostVmsWith, sortedSizes, vmDensities, type VmPair } from "./co-location.js";
+import { communicatingPairs, mostVmsAnywhere, mostVmsWith, sortedSizes, vmDensities, type VmPair } from "./co-location.js";
 import { LpBuilder, type LpModel, type LpTerm } from "./lp-model.js";
 import { LpStatus, type LpSolver } from "./lp-solver.js";
 import type { Net } from "./net.js";
@@ -146,13 +146,6 @@ function leastPenalty(net: Net): number {
     penalty += wgt * Math.min(...net.candidates[v]!.map((h) => net.moveSeconds[v * net.H + h]!));
   }
   return penalty;
-}
-
-/** Most VMs that can share any host (the size limit of the density cut's sets). */
-function mostVmsAnywhere(net: Net, cpuSorted: Float64Array, memSorted: Float64Array): number {
-  let k = 1;
-  for (let v = 0; v < net.V; v++) for (const h of net.candidates[v]!) k = Math.max(k, mostVmsWith(net, v, h, cpuSorted, memSorted));
-  return k;
 }
 
 /** Builds the aggregated relaxation for the net's objective. */

@@ -21,7 +21,7 @@
  * current host where migrations count, and demands) take hosts in non-decreasing order, and interchangeable
  * demands (same hosts, Mbit/s and latency bound) paths in non-decreasing order: neither cuts off a plan's value.
  */
-import { fitsWithin, maximizes, Objective } from "../model/problem.js";
+import { fitsWithin, Objective } from "../model/problem.js";
 import { communicatingPairs, mostVmsAnywhere, sortedSizes, vmDensities } from "./co-location.js";
 import type { Net } from "./net.js";
 import { Plan } from "./plan.js";
@@ -54,15 +54,22 @@ export const BRANCH_AND_BOUND_MAX_VMS = 16;
 /** Up to this many hosts, max-utilization's bound looks at every set of hosts (2^H − 2 of them); beyond, at none. */
 const CUT_HOSTS = 8;
 
-interface SimplePath {
+/** A simple path between two hosts. */
+export interface SimplePath {
   readonly edges: Int32Array;
   readonly latencyMs: number;
   /** Narrowest link's bandwidth. */
   readonly widthMbps: number;
 }
 
-/** Every simple path between every ordered host pair, or null beyond {@link MAX_SIMPLE_PATHS}. */
-function allSimplePaths(net: Net): SimplePath[][] | null {
+/** Every simple path between every ordered host pair `a · H + b`. */
+export type SimplePathTable = ReadonlyArray<readonly SimplePath[]>;
+
+/**
+ * Every simple path between every ordered host pair, or null beyond {@link MAX_SIMPLE_PATHS} (where the search does
+ * not apply): enumerated once, and handed to {@link branchAndBound}.
+ */
+export function simplePathTable(net: Net): SimplePathTable | null {
   const table: SimplePath[][] = Array.from({ length: net.H * net.H }, () => []);
   let count = 0;
   const onPath = new Uint8Array(net.H);
@@ -93,11 +100,6 @@ function allSimplePaths(net: Net): SimplePath[][] | null {
   return table;
 }
 
-/** Whether the search applies: at most {@link MAX_SIMPLE_PATHS} simple paths between the hosts. */
-export function branchAndBoundApplies(net: Net): boolean {
-  return allSimplePaths(net) !== null;
-}
-
 /** Groups of interchangeable VMs: swapping two of them maps sizes, candidates, current hosts and demands onto themselves. */
 function twinOf(net: Net): Int32Array {
   const movesMatter = net.instance.migrationWeight > 0 || net.instance.maxMigrations !== null;
@@ -121,16 +123,12 @@ function twinOf(net: Net): Int32Array {
 }
 
 /**
- * The exact optimum by branch and bound, or the best plan at a limit. Feasibility is the spec's (every constraint,
- * with the same tolerance as the plan and the checker). Throws a RangeError when {@link branchAndBoundApplies} is
- * false.
+ * The exact optimum by branch and bound over the paths of {@link simplePathTable}, or the best plan at a limit.
+ * Feasibility is the spec's (every constraint, with the same tolerance as the plan and the checker).
  */
-export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): BranchAndBoundOutcome {
-  const paths = allSimplePaths(net);
-  if (paths === null) throw new RangeError(`branchAndBound: more than ${MAX_SIMPLE_PATHS} simple paths between the hosts`);
+export function branchAndBound(net: Net, paths: SimplePathTable, options: BranchAndBoundOptions = {}): BranchAndBoundOutcome {
   const { H, V, D } = net;
   const objective = net.objective;
-  const sign = maximizes(objective) ? 1 : -1;
   const weight = net.instance.migrationWeight;
   const maxMoves = net.instance.maxMigrations;
   const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
@@ -237,11 +235,13 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
     }
     return apartBest[d * H * H + a * H + b]!;
   };
-  /** Demand d's best value with at least one VM unplaced, and how much co-location adds to it (0 when apart is better). */
   const single = Array.from({ length: H }, (_, h) => [h]);
   let openApart = 0;
   let openExtra = 0;
-  /** Sets `openApart` (−Infinity when d can run nowhere) and `openExtra` (what co-location adds to it, ≥ 0). */
+  /**
+   * Demand d's best value with at least one VM unplaced: sets `openApart` (−Infinity when d can run nowhere) and
+   * `openExtra` (what co-location adds to it, ≥ 0).
+   */
   const openValue = (d: number): void => {
     const s = net.src[d]!;
     const t = net.dst[d]!;
@@ -304,7 +304,7 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
     for (const d of demands) {
       const a = where[net.src[d]!]!;
       const b = where[net.dst[d]!]!;
-      if ((a & b) !== 0 && a === b && (a & (a - 1)) === 0) continue; // co-located
+      if (a === b && a !== 0) continue; // on the same hosts: never on two sides of a cut
       let j = 0;
       while (j < kinds && (fromMask[j] !== a || toMask[j] !== b)) j++;
       if (j === kinds) {
@@ -365,6 +365,19 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
   // routing state (per complete mapping)
   const load = new Float64Array(net.E);
   const routes: Array<Int32Array | null> = new Array<Int32Array | null>(D).fill(null);
+  /** Whether every link of a path has room for m more Mbit/s. */
+  const pathFits = (edges: Int32Array, m: number): boolean => {
+    for (const e of edges) if (!fitsWithin(load[e]! + m, net.bw[e]!)) return false;
+    return true;
+  };
+  // the routing bounds' scratch space: each apart demand's bound, and per host and link the first/last-hop counts
+  const value = new Float64Array(D);
+  const groupValue = new Float64Array(H);
+  const groupCount = new Int32Array(H);
+  const groupSize = new Int32Array(H);
+  const groupLeast = new Float64Array(H);
+  const onLink = new Int32Array(net.E);
+  const extra = new Int32Array(net.E);
 
   const routeAll = (): void => {
     const apart: number[] = [];
@@ -378,23 +391,15 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
       } else apart.push(d);
     }
     // interchangeable demands next to each other; then the fewest choices first
-    const key = (d: number): string => `${hostOf[net.src[d]!]} ${hostOf[net.dst[d]!]} ${net.mbps[d]} ${net.maxLatencyMs[d]}`;
+    const key = new Map(apart.map((d) => [d, `${hostOf[net.src[d]!]} ${hostOf[net.dst[d]!]} ${net.mbps[d]} ${net.maxLatencyMs[d]}`]));
     const choices = (d: number): SimplePath[] => usable[d]![hostOf[net.src[d]!]! * H + hostOf[net.dst[d]!]!]!;
-    apart.sort((x, y) => choices(x).length - choices(y).length || net.mbps[y]! - net.mbps[x]! || (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
-    const sameAsPrevious = apart.map((d, i) => i > 0 && key(apart[i - 1]!) === key(d));
+    apart.sort((x, y) => choices(x).length - choices(y).length || net.mbps[y]! - net.mbps[x]! || (key.get(x)! < key.get(y)! ? -1 : key.get(x)! > key.get(y)! ? 1 : 0));
+    const sameAsPrevious = apart.map((d, i) => i > 0 && key.get(apart[i - 1]!) === key.get(d));
     const pick = new Int32Array(apart.length);
-    const base = sign === 1 ? fixed - penalty : -penalty;
+    // co-located demands add their (residual-bottleneck) worth; under the other objectives they cost nothing
+    const base = fixed - penalty;
     const cutFloor = objective === Objective.MaxUtilization ? cutUtilization(apart) : 0;
     if (cutFloor === Infinity) return;
-    /** Residual-bottleneck: each apart demand's bound at the current node. */
-    const value = new Float64Array(apart.length);
-    const endOf = apart.map((d) => [hostOf[net.src[d]!]!, hostOf[net.dst[d]!]!] as const);
-    const groupValue = new Float64Array(H);
-    const groupCount = new Int32Array(H);
-    const groupSize = new Int32Array(H);
-    const groupLeast = new Float64Array(H);
-    const onLink = new Int32Array(net.E);
-    const extra = new Int32Array(net.E);
     /**
      * Residual-bottleneck: every apart demand leaves its source host over one of its links (or enters its
      * destination over one), and is worth at most that link's final residual. With R_e routed demands on link e,
@@ -409,15 +414,16 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
       groupLeast.fill(Infinity);
       let total = 0;
       for (let i = 0; i < apart.length; i++) {
-        const h = endOf[i]![out ? 0 : 1];
+        const d = apart[i]!;
+        const h = hostOf[out ? net.src[d]! : net.dst[d]!]!;
         groupValue[h]! += value[i]!;
         groupSize[h]!++;
         if (i < k) {
-          const edges = routes[apart[i]!]!;
+          const edges = routes[d]!;
           onLink[out ? edges[0]! : edges[edges.length - 1]!]!++;
         } else {
           groupCount[h]!++;
-          groupLeast[h] = Math.min(groupLeast[h]!, net.mbps[apart[i]!]!);
+          groupLeast[h] = Math.min(groupLeast[h]!, net.mbps[d]!);
         }
       }
       for (let h = 0; h < H; h++) {
@@ -464,13 +470,10 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
           }
           let best = -Infinity;
           for (const p of choices(d)) {
+            if (!pathFits(p.edges, m)) continue;
             let r = Infinity;
-            let fits = true;
-            for (const e of p.edges) {
-              fits &&= fitsWithin(load[e]! + m, net.bw[e]!);
-              r = Math.min(r, net.bw[e]! - load[e]! - m);
-            }
-            if (fits) best = Math.max(best, r);
+            for (const e of p.edges) r = Math.min(r, net.bw[e]! - load[e]! - m);
+            best = Math.max(best, r);
           }
           if (best === -Infinity) return -Infinity;
           value[i] = best;
@@ -487,7 +490,7 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
             continue;
           }
           let best = Infinity;
-          for (const p of choices(d)) if (p.edges.every((e) => fitsWithin(load[e]! + net.mbps[d]!, net.bw[e]!))) best = Math.min(best, p.latencyMs);
+          for (const p of choices(d)) if (pathFits(p.edges, net.mbps[d]!)) best = Math.min(best, p.latencyMs);
           if (best === Infinity) return -Infinity;
           cost += net.mbps[d]! * best;
         }
@@ -500,13 +503,10 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
         const m = net.mbps[d]!;
         let best = Infinity;
         for (const p of choices(d)) {
+          if (!pathFits(p.edges, m)) continue;
           let worst = 0;
-          let fits = true;
-          for (const e of p.edges) {
-            fits &&= fitsWithin(load[e]! + m, net.bw[e]!);
-            if (load[e]! + m > 0) worst = Math.max(worst, (load[e]! + m) / net.bw[e]!);
-          }
-          if (fits) best = Math.min(best, worst);
+          for (const e of p.edges) if (load[e]! + m > 0) worst = Math.max(worst, (load[e]! + m) / net.bw[e]!);
+          best = Math.min(best, worst);
         }
         if (best === Infinity) return -Infinity;
         u = Math.max(u, best);
@@ -530,9 +530,7 @@ export function branchAndBound(net: Net, options: BranchAndBoundOptions = {}): B
       const list = choices(d);
       for (let i = sameAsPrevious[k] ? pick[k - 1]! : 0; i < list.length; i++) {
         const p = list[i]!;
-        let fits = true;
-        for (const e of p.edges) fits &&= fitsWithin(load[e]! + m, net.bw[e]!);
-        if (!fits) continue;
+        if (!pathFits(p.edges, m)) continue;
         for (const e of p.edges) load[e]! += m;
         routes[d] = p.edges;
         pick[k] = i;

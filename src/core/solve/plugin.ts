@@ -7,7 +7,7 @@ import { ConfigError, ErrorCode, VadaptError } from "../errors.js";
 import { maximizes, type Instance, type Objective, type Solution, type Violation } from "../model/problem.js";
 import { createRng } from "../rng.js";
 import { anneal, type AnnealProgress } from "./anneal.js";
-import { BRANCH_AND_BOUND_MAX_VMS, branchAndBound, branchAndBoundApplies, type BranchAndBoundOutcome } from "./branch-and-bound.js";
+import { BRANCH_AND_BOUND_MAX_VMS, branchAndBound, simplePathTable, type BranchAndBoundOutcome, type SimplePathTable } from "./branch-and-bound.js";
 import { greedyPlan, routedPlan, type GreedyOutcome } from "./greedy.js";
 import { placementSearchApplies, searchPlacement } from "./placement-search.js";
 import { provenViolations } from "./infeasibility.js";
@@ -178,19 +178,20 @@ async function settled(net: Net, r: BranchAndBoundOutcome, g: GreedyOutcome, opt
   return infeasibleSolution(net, violations, true, { solver, millis: elapsed() });
 }
 
-/** Whether branch and bound is tried: few VMs, and few simple paths between the hosts. */
-const searchable = (net: Net): boolean => net.V <= BRANCH_AND_BOUND_MAX_VMS && branchAndBoundApplies(net);
+/** The simple paths for `auto`'s branch and bound when it is tried (few VMs, few simple paths between the hosts), else null. */
+const searchPaths = (net: Net): SimplePathTable | null => (net.V <= BRANCH_AND_BOUND_MAX_VMS ? simplePathTable(net) : null);
 
 export const branchAndBoundSolver: SolverPlugin = {
   name: "bnb",
   description: "exact branch and bound over placements and paths from the greedy plan, no LP solver, for small instances (a dozen VMs on a few hosts); proves optimality or infeasibility, or returns its best plan at --deadline-ms",
   solve: (instance, options = {}) =>
     withNet("bnb", instance, options, async (net, elapsed) => {
-      if (!branchAndBoundApplies(net)) throw new ConfigError("solve", ["too many simple paths between the hosts for branch and bound; use --solver mip, anneal or auto"]);
+      const paths = simplePathTable(net);
+      if (paths === null) throw new ConfigError("solve", ["too many simple paths between the hosts for branch and bound; use --solver mip, anneal or auto"]);
       const g = greedyPlan(net);
       const { clock } = options;
       const remaining = options.deadlineMs === undefined || clock === undefined ? undefined : Math.max(1, options.deadlineMs - elapsed());
-      const r = branchAndBound(net, { start: g.ok ? g.plan : null, ...(remaining !== undefined ? { deadlineMs: remaining, clock } : {}) });
+      const r = branchAndBound(net, paths, { start: g.ok ? g.plan : null, ...(remaining !== undefined ? { deadlineMs: remaining, clock } : {}) });
       const answer = await settled(net, r, g, options, "bnb", elapsed);
       if (answer !== null) return answer;
       const best = r.kind === "limit" ? r.plan : null;
@@ -214,7 +215,8 @@ export const autoSolver: SolverPlugin = {
   description: `greedy, then annealing, then on small instances the exact searches from the annealed plan: branch and bound (at most ${BRANCH_AND_BOUND_MAX_VMS} VMs), then the MIP (at most ${AUTO_MIP_VARIABLES} variables and an LP solver), within --deadline-ms (default ${AUTO_DEADLINE_MS / 1000} s)`,
   solve: (instance, options = {}) =>
     withNet("auto", instance, options, async (net, elapsed) => {
-      const search = searchable(net);
+      const paths = searchPaths(net);
+      const search = paths !== null;
       const mip = options.lp !== undefined && mipVariableCount(net) <= AUTO_MIP_VARIABLES;
       const small = search || mip;
       // without a clock there is no deadline: annealing runs its iteration budget
@@ -224,10 +226,10 @@ export const autoSolver: SolverPlugin = {
       const annealBudget = annealMs === undefined ? options : { ...options, deadlineMs: annealMs };
       let best = g.ok ? annealFrom(net, g.plan, annealBudget, elapsed) : null;
       let found = "auto/anneal";
-      if (search) {
+      if (paths !== null) {
         // half of what is left when the MIP follows, all of it otherwise
         const left = deadline === undefined ? undefined : Math.max(1, deadline - elapsed()) * (mip ? 0.5 : 1);
-        const r = branchAndBound(net, { start: best, ...(left !== undefined ? { deadlineMs: left, clock: options.clock! } : { maxNodes: AUTO_SEARCH_NODES }) });
+        const r = branchAndBound(net, paths, { start: best, ...(left !== undefined ? { deadlineMs: left, clock: options.clock! } : { maxNodes: AUTO_SEARCH_NODES }) });
         const answer = await settled(net, r, g, options, "auto/bnb", elapsed);
         if (answer !== null) return answer;
         if (r.kind === "limit" && r.plan !== null && r.plan !== best) {

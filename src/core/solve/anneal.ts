@@ -20,7 +20,7 @@
 import { maximizes } from "../model/problem.js";
 import type { Rng } from "../rng.js";
 import { kShortestPaths } from "./k-shortest.js";
-import type { Net } from "./net.js";
+import { partnerOf, type Net } from "./net.js";
 import type { Plan } from "./plan.js";
 import { widestPath } from "./widest-path.js";
 
@@ -171,7 +171,7 @@ class Moves {
     let h: number;
     if (mine.length > 0 && rng.next() < 0.5) {
       const d = mine[rng.int(mine.length)]!;
-      h = plan.hostOf[net.src[d] === v ? net.dst[d]! : net.src[d]!]!;
+      h = plan.hostOf[partnerOf(net, d, v)]!;
       if (this.candidate[v * net.H + h] !== 1) return false;
     } else {
       const cands = net.candidates[v]!;

@@ -23,7 +23,7 @@
  */
 import { fitsWithin, Objective } from "../model/problem.js";
 import { communicatingPairs, mostVmsAnywhere, sortedSizes, vmDensities } from "./co-location.js";
-import type { Net } from "./net.js";
+import { partnerOf, type Net } from "./net.js";
 import { Plan } from "./plan.js";
 
 export interface BranchAndBoundOptions {
@@ -191,7 +191,7 @@ export function branchAndBound(net: Net, paths: SimplePathTable, options: Branch
     order.push(best);
     ordered[best] = 1;
     for (const d of net.incident[best]!) {
-      const other = net.src[d] === best ? net.dst[d]! : net.src[d]!;
+      const other = partnerOf(net, d, best);
       tie[other]! += 1;
     }
   }
@@ -557,7 +557,7 @@ export function branchAndBound(net: Net, paths: SimplePathTable, options: Branch
     const hosts = net.candidates[v]!.filter((h) => h >= lowest);
     const pull = new Float64Array(H);
     for (const d of net.incident[v]!) {
-      const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
+      const other = partnerOf(net, d, v);
       if (hostOf[other]! >= 0) pull[hostOf[other]!]! += net.mbps[d]!;
     }
     hosts.sort((x, y) => pull[y]! - pull[x]! || (x === net.current[v] ? -1 : y === net.current[v] ? 1 : x - y));
@@ -569,7 +569,7 @@ export function branchAndBound(net: Net, paths: SimplePathTable, options: Branch
       let addLoad = 0;
       let addColocated = 0;
       for (const d of net.incident[v]!) {
-        const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
+        const other = partnerOf(net, d, v);
         if (other === v || hostOf[other] === h) {
           addLoad += net.mbps[d]!;
           if (other !== v) addColocated++;

@@ -31,7 +31,7 @@
 import { Constraint, fitsWithin, Objective, type Violation } from "../model/problem.js";
 import { unroutedViolation } from "./infeasibility.js";
 import { kShortestPaths } from "./k-shortest.js";
-import type { Net } from "./net.js";
+import { partnerOf, type Net } from "./net.js";
 import { MinHeap } from "./heap.js";
 import { Plan } from "./plan.js";
 import { leastLatencies, widestPath, widestWidths } from "./widest-path.js";
@@ -189,7 +189,7 @@ function greedyPass(net: Net, mode: MapMode, hostRank: Int32Array): GreedyOutcom
     let anchor = -1;
     let most = 0;
     for (const d of net.incident[v]!) {
-      const h = plan.hostOf[net.src[d] === v ? net.dst[d]! : net.src[d]!]!;
+      const h = plan.hostOf[partnerOf(net, d, v)]!;
       if (h >= 0 && net.mbps[d]! > most) {
         most = net.mbps[d]!;
         anchor = h;
@@ -208,7 +208,7 @@ function greedyPass(net: Net, mode: MapMode, hostRank: Int32Array): GreedyOutcom
       open = hasRoom(v, stay) ? [stay] : [];
     } else {
       for (const d of net.incident[v]!) {
-        const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
+        const other = partnerOf(net, d, v);
         const h = plan.hostOf[other]!;
         if (h >= 0) affinity[h]! += pull[d]!;
       }
@@ -249,7 +249,7 @@ function greedyPass(net: Net, mode: MapMode, hostRank: Int32Array): GreedyOutcom
     }
     if (order !== null) {
       for (const d of net.incident[v]!) {
-        const other = net.src[d] === v ? net.dst[d]! : net.src[d]!;
+        const other = partnerOf(net, d, v);
         const h = plan.hostOf[other]!;
         if (h >= 0) affinity[h] = 0;
       }
@@ -296,7 +296,6 @@ function growingOrder(net: Net, plan: Plan, ranked: readonly number[], tier: (v:
   // objectives weigh the Mbit/s kept off wide-area links: grow one region by the heaviest pull (measured on
   // bench/solve-scale: traffic-cost 173 k with it, 318 k filling host by host)
   const byHost = net.objective === Objective.ResidualBottleneck;
-  const other = (d: number, v: number): number => (net.src[d] === v ? net.dst[d]! : net.src[d]!);
   let i = 0;
   let last = -1;
   return () => {
@@ -311,7 +310,7 @@ function growingOrder(net: Net, plan: Plan, ranked: readonly number[], tier: (v:
         at[last] = -1;
       }
       for (const d of net.incident[last]!) {
-        const w = other(d, last);
+        const w = partnerOf(net, d, last);
         if (w === last || plan.hostOf[w]! >= 0) continue;
         toMapped[w]! += pull[d]!;
         unmappedPartners[w]!--;
@@ -327,7 +326,7 @@ function growingOrder(net: Net, plan: Plan, ranked: readonly number[], tier: (v:
       const touched: number[] = [];
       for (const x of h >= 0 ? members[h]! : []) {
         for (const d of net.incident[x]!) {
-          const w = other(d, x);
+          const w = partnerOf(net, d, x);
           if (plan.hostOf[w]! >= 0) continue;
           if (toHost[w] === 0) touched.push(w);
           toHost[w]! += pull[d]!;
@@ -342,7 +341,7 @@ function growingOrder(net: Net, plan: Plan, ranked: readonly number[], tier: (v:
         if (byHost && h >= 0 && plan.fits(w, h)) {
           score = toHost[w]!;
           for (const d of net.incident[w]!) {
-            const x = other(d, w);
+            const x = partnerOf(net, d, w);
             if (x !== w && plan.hostOf[x]! < 0 && toHost[x]! > 0) score += 0.5 * pull[d]!;
           }
         }
@@ -408,7 +407,7 @@ function repairByMove(plan: Plan, d: number): boolean {
   const net = plan.net;
   for (const x of [net.src[d]!, net.dst[d]!]) {
     const mine = net.incident[x]!.filter((k) => k === d || plan.route[k] !== null).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
-    const partner = net.src[d] === x ? net.dst[d]! : net.src[d]!;
+    const partner = partnerOf(net, d, x);
     const tried = new Set<number>([plan.hostOf[x]!]);
     const hosts: number[] = [];
     const consider = (h: number): void => {

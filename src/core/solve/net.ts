@@ -121,3 +121,8 @@ export function compileNet(instance: Instance, objective: Objective = instance.o
     incident,
   };
 }
+
+/** The other VM of demand `d`, seen from its VM `v` (v itself for a VM's demand to itself). */
+export function partnerOf(net: Net, d: number, v: number): number {
+  return net.src[d] === v ? net.dst[d]! : net.src[d]!;
+}

@@ -31,7 +31,7 @@
  */
 import { fitsWithin, Objective } from "../model/problem.js";
 import type { Rng } from "../rng.js";
-import type { Net } from "./net.js";
+import { partnerOf, type Net } from "./net.js";
 import { leastLatencyTree, widestTree } from "./widest-path.js";
 
 export interface PlacementSearchOptions {
@@ -214,7 +214,7 @@ class Surrogate {
       for (const h of hs) this.candidate[v * H + h] = 1;
       if (hs.length > 1) this.movable.push(v);
     });
-    this.partners = net.incident.map((ds, v) => [...new Set(ds.map((d) => (net.src[d] === v ? net.dst[d]! : net.src[d]!)))].filter((w) => w !== v));
+    this.partners = net.incident.map((ds, v) => [...new Set(ds.map((d) => partnerOf(net, d, v)))].filter((w) => w !== v));
     for (let v = 0; v < net.V; v++) {
       const h = this.hostOf[v]!;
       this.cpuUsed[h]! += net.cpu[v]!;

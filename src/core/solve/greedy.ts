@@ -179,12 +179,12 @@ function greedyPass(net: Net, mode: MapMode, hostRank: Int32Array): GreedyOutcom
     }
     return ok;
   };
+  /** Least latencies from each host, computed when first needed (they do not change). */
+  const latencies: Array<Float64Array | undefined> = new Array<Float64Array | undefined>(net.H);
   /**
    * From the host of v's heaviest mapped partner to every host: the widest-path bandwidth left by the tentative
    * routes, and the least latency (null when no partner is mapped).
    */
-  /** Least latencies from each host, computed when first needed (they do not change). */
-  const latencies: Array<Float64Array | undefined> = new Array<Float64Array | undefined>(net.H);
   const nearness = (v: number): { width: Float64Array; latency: Float64Array } | null => {
     let anchor = -1;
     let most = 0;

@@ -59,6 +59,20 @@ const limitMs = Number(process.env["VADAPT_EXACT_LIMIT_MS"] ?? 30_000);
 const lps: LpSolver[] = [highsSolver, glpkSolver];
 type Tally = { times: number[]; optimal: number; infeasible: number; timedOut: number; settled: number[] };
 const tally = (): Tally => ({ times: [], optimal: 0, infeasible: 0, timedOut: 0, settled: [] });
+type Verdict = "optimal" | "infeasible" | "limit";
+/** Tallies one answer: a proven optimum or proven infeasibility settles the instance; anything else stopped at the limit. */
+const record = (e: Tally, verdict: Verdict, t: number): void => {
+  if (verdict === "limit") {
+    e.timedOut++;
+    return;
+  }
+  e.settled.push(t);
+  if (verdict === "infeasible") e.infeasible++;
+  else {
+    e.optimal++;
+    e.times.push(t);
+  }
+};
 const exact: Record<string, Tally> = { auto: tally(), bnb: tally(), ...Object.fromEntries(lps.map((lp) => [`mip/${lp.name}`, tally()])) };
 const detail: Array<Array<string | number>> = [];
 for (const [label, inst] of twelve) {
@@ -69,30 +83,16 @@ for (const [label, inst] of twelve) {
     const t0 = clock();
     const s = await solvers[name]!.solve(inst, { lp: highsSolver, clock, deadlineMs: AUTO_DEADLINE_MS });
     const t = clock() - t0;
-    const optimal = s.feasible && s.bound !== null && s.bound === s.score;
-    if (!s.feasible && s.proven === true) {
-      e.infeasible++;
-      e.settled.push(t);
-    } else if (optimal) {
-      e.optimal++;
-      e.times.push(t);
-      e.settled.push(t);
-    } else e.timedOut++;
-    row.push(optimal ? "optimal" : !s.feasible && s.proven === true ? "infeasible" : "limit", ms(t));
+    const verdict: Verdict = s.feasible && s.bound !== null && s.bound === s.score ? "optimal" : !s.feasible && s.proven === true ? "infeasible" : "limit";
+    record(e, verdict, t);
+    row.push(verdict, ms(t));
   }
   for (const lp of lps) {
     const e = exact[`mip/${lp.name}`]!;
     const t0 = clock();
     const r = await solveMip(compileNet(inst), { lp, timeLimitMs: limitMs });
     const t = clock() - t0;
-    if (r.kind === "infeasible") {
-      e.infeasible++;
-      e.settled.push(t);
-    } else if (r.kind === "plan" && r.optimal) {
-      e.optimal++;
-      e.times.push(t);
-      e.settled.push(t);
-    } else e.timedOut++;
+    record(e, r.kind === "infeasible" ? "infeasible" : r.kind === "plan" && r.optimal ? "optimal" : "limit", t);
     row.push(r.kind === "plan" ? (r.optimal ? "optimal" : "limit") : r.kind, ms(t));
   }
   detail.push(row);

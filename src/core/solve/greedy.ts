@@ -28,12 +28,14 @@
  * search over candidate routes. Hence a current placement that fits and routes is never answered as infeasible.
  * When every pass fails the answer names the constraint that stopped the first.
  */
-import { Constraint, fitsWithin, Objective, type Violation } from "../model/problem.js";
+import { Constraint, fitsWithin, maximizes, Objective, type Violation } from "../model/problem.js";
 import { unroutedViolation } from "./infeasibility.js";
 import { kShortestPaths } from "./k-shortest.js";
 import { partnerOf, type Net } from "./net.js";
 import { MinHeap } from "./heap.js";
+import { placementSearchApplies, surrogateValue } from "./placement-search.js";
 import { Plan } from "./plan.js";
+import { bisectionMapping, hostTree } from "./recursive-bisection.js";
 import { leastLatencies, widestPath, widestWidths } from "./widest-path.js";
 
 export type GreedyOutcome = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly violations: Violation[] };
@@ -50,6 +52,8 @@ type MapMode = (typeof MapMode)[keyof typeof MapMode];
 export function greedyPlan(net: Net): GreedyOutcome {
   const hostRank = hostRanks(net);
   const first = greedyPass(net, MapMode.Free, hostRank);
+  const split = bisectionPlan(net, hostRank);
+  if (split !== null && (!first.ok || better(net, split, first.plan))) return { ok: true, plan: split };
   if (first.ok) return first;
   const modes: MapMode[] = [MapMode.Pack];
   if (net.current.some((h) => h >= 0)) modes.push(...(net.instance.maxMigrations !== null ? [MapMode.Reserve, MapMode.Stay] : [MapMode.Stay]));
@@ -58,6 +62,64 @@ export function greedyPlan(net: Net): GreedyOutcome {
     if (r.ok) return r;
   }
   return first;
+}
+
+/** Whether plan `a` scores better than plan `b` under the net's objective. */
+function better(net: Net, a: Plan, b: Plan): boolean {
+  return maximizes(net.objective) ? a.score() > b.score() : a.score() < b.score();
+}
+
+/** Mappings tried by {@link bisectionPlan}, the best by the placement search's surrogate routed. */
+const BISECTION_VARIANTS = 4;
+
+/**
+ * The plan of the dual recursive bipartitioning mapping (recursive-bisection.ts) over the best-connected hosts
+ * that hold every VM's cpu and memory, routed as greedy routes; null when it does not apply (pins, allowed hosts,
+ * hosts a VM cannot use, a migration budget or penalty, which it does not see) or its mapping does not fit or
+ * route. Where the placement search's surrogate exists, {@link BISECTION_VARIANTS} mappings are made and the best by
+ * the surrogate is routed.
+ */
+export function bisectionPlan(net: Net, hostRank: Int32Array = hostRanks(net)): Plan | null {
+  if (net.V < 2 || net.instance.maxMigrations !== null || net.instance.migrationWeight !== 0) return null;
+  let cpu = 0;
+  let mem = 0;
+  for (let v = 0; v < net.V; v++) {
+    cpu += net.cpu[v]!;
+    mem += net.mem[v]!;
+  }
+  const hosts: number[] = [];
+  let cpuRoom = 0;
+  let memRoom = 0;
+  for (const h of Array.from({ length: net.H }, (_, i) => i).sort((a, b) => hostRank[a]! - hostRank[b]!)) {
+    if (fitsWithin(cpu, cpuRoom) && fitsWithin(mem, memRoom)) break;
+    hosts.push(h);
+    cpuRoom += net.cpuCap[h]!;
+    memRoom += net.memCap[h]!;
+  }
+  if (hosts.length < 2 || !fitsWithin(cpu, cpuRoom) || !fitsWithin(mem, memRoom)) return null;
+  const usable = new Uint8Array(net.H);
+  for (let v = 0; v < net.V; v++) {
+    for (const h of net.candidates[v]!) usable[h] = 1;
+    if (hosts.some((h) => usable[h] !== 1)) return null;
+    usable.fill(0);
+  }
+  const tree = hostTree(net, hosts);
+  const weight = coLocationPull(net);
+  let best: Int32Array | null = null;
+  let bestValue = -Infinity;
+  const variants = placementSearchApplies(net) ? BISECTION_VARIANTS : 1;
+  for (let variant = 0; variant < variants; variant++) {
+    const mapping = bisectionMapping(net, tree, weight, variant);
+    if (mapping === null) continue;
+    const value = variants > 1 ? surrogateValue(net, mapping) : 0;
+    if (value > bestValue) {
+      best = mapping;
+      bestValue = value;
+    }
+  }
+  // routed without repairs: a mapping that needs VMs moved to route is left to greedy's own (repairs there cost
+  // path searches per host tried, seconds on heavily loaded instances)
+  return best === null ? null : routedPlan(net, best, false);
 }
 
 /**
@@ -364,24 +426,25 @@ function growingOrder(net: Net, plan: Plan, ranked: readonly number[], tier: (v:
 
 /**
  * A plan of a complete mapping (host per VM, within cpu and memory): every demand routed as the greedy routes
- * (decreasing Mbit/s, widest residual paths, a VM moved to repair a demand with no room); null when some demand
- * cannot be routed.
+ * (decreasing Mbit/s, widest residual paths, a VM moved to repair a demand with no room unless `repair` is false);
+ * null when some demand cannot be routed.
  */
-export function routedPlan(net: Net, mapping: Int32Array): Plan | null {
+export function routedPlan(net: Net, mapping: Int32Array, repair = true): Plan | null {
   const plan = new Plan(net);
   for (let v = 0; v < net.V; v++) plan.place(v, mapping[v]!);
-  return routeAll(plan) === null ? plan : null;
+  return routeAll(plan, repair) === null ? plan : null;
 }
 
 /**
  * Routes every demand in decreasing Mbit/s along widest residual paths, repairing a demand that finds no room by
- * moving one of its VMs. Returns the demand it could not route (the plan left partly routed), or null.
+ * moving one of its VMs (unless `repair` is false). Returns the demand it could not route (the plan left partly
+ * routed), or null.
  */
-function routeAll(plan: Plan): number | null {
+function routeAll(plan: Plan, repair = true): number | null {
   const net = plan.net;
   const order = Array.from({ length: net.D }, (_, d) => d).sort((a, b) => net.mbps[b]! - net.mbps[a]! || a - b);
   for (const d of order) {
-    if (plan.route[d] !== null || plan.routeDemand(d) || repairByMove(plan, d)) continue;
+    if (plan.route[d] !== null || plan.routeDemand(d) || (repair && repairByMove(plan, d))) continue;
     return d;
   }
   return null;

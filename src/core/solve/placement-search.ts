@@ -124,6 +124,49 @@ export function searchPlacement(net: Net, start: Int32Array, options: PlacementS
   return { mapping: best, value: bestValue };
 }
 
+/** The host pairs' static paths and what the surrogate reads of them (see {@link Surrogate}); they depend on the net alone. */
+interface PathTables {
+  readonly width: Float64Array;
+  readonly latency: Float64Array | null;
+  readonly via: Int32Array;
+  readonly narrowest: Int32Array | null;
+}
+
+/** Each net's tables, built once (greedy values several mappings, annealing then searches from one). */
+const tablesOf = new WeakMap<Net, PathTables>();
+
+function pathTables(net: Net): PathTables {
+  const cached = tablesOf.get(net);
+  if (cached !== undefined) return cached;
+  const H = net.H;
+  const tc = net.objective === Objective.TrafficCost;
+  const width = new Float64Array(tc ? 0 : H * H);
+  const latency = tc ? new Float64Array(H * H) : null;
+  const via = new Int32Array(H * H);
+  for (let a = 0; a < H; a++) {
+    if (latency !== null) {
+      const t = leastLatencyTree(net, a);
+      latency.set(t.latency, a * H);
+      via.set(t.via, a * H);
+    } else {
+      const t = widestTree(net, a, net.bw);
+      width.set(t.width, a * H);
+      via.set(t.via, a * H);
+    }
+  }
+  const narrowest = tc ? null : new Int32Array(H * H).fill(-1);
+  for (let k = 0; k < H * H && narrowest !== null; k++) {
+    const a = (k / H) | 0;
+    for (let b = k - a * H, e = via[k]!; b !== a && e >= 0; b = net.from[e]!, e = via[a * H + b]!) {
+      const n = narrowest[k]!;
+      if (n < 0 || net.bw[e]! <= net.bw[n]!) narrowest[k] = e;
+    }
+  }
+  const tables = { width, latency, via, narrowest };
+  tablesOf.set(net, tables);
+  return tables;
+}
+
 /** The surrogate's state: the mapping, host usage and the host-pair tables, with the last move's undo record. */
 class Surrogate {
   readonly hostOf: Int32Array;
@@ -178,29 +221,7 @@ class Surrogate {
     this.count = new Int32Array(H * H);
     this.mbps = new Float64Array(H * H);
     this.stamp = new Int32Array(H * H);
-    const tc = net.objective === Objective.TrafficCost;
-    this.width = new Float64Array(tc ? 0 : H * H);
-    this.latency = tc ? new Float64Array(H * H) : null;
-    this.via = new Int32Array(H * H);
-    for (let a = 0; a < H; a++) {
-      if (tc) {
-        const t = leastLatencyTree(net, a);
-        this.latency!.set(t.latency, a * H);
-        this.via.set(t.via, a * H);
-      } else {
-        const t = widestTree(net, a, net.bw);
-        this.width.set(t.width, a * H);
-        this.via.set(t.via, a * H);
-      }
-    }
-    this.narrowest = tc ? null : new Int32Array(H * H).fill(-1);
-    for (let k = 0; k < H * H && this.narrowest !== null; k++) {
-      const a = (k / H) | 0;
-      for (let b = k - a * H, e = this.via[k]!; b !== a && e >= 0; b = net.from[e]!, e = this.via[a * H + b]!) {
-        const n = this.narrowest[k]!;
-        if (n < 0 || net.bw[e]! <= net.bw[n]!) this.narrowest[k] = e;
-      }
-    }
+    ({ width: this.width, latency: this.latency, via: this.via, narrowest: this.narrowest } = pathTables(net));
     this.bottlenecked = new Float64Array(net.E);
     this.load = new Float64Array(net.E);
     this.loadCap = new Float64Array(net.E).fill(Infinity);

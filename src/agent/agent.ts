@@ -9,6 +9,7 @@ import { encodeCells } from "../core/messages/cells.js";
 import { Ack, Command, type LinkReport, type LoadReport, type TrafficReport } from "../core/messages/payloads.js";
 import { subjects } from "../core/messages/subjects.js";
 import type { HostId } from "../core/model/ids.js";
+import { spreadEntries } from "../core/model/traffic.js";
 import { check } from "../core/validate.js";
 import type { TrafficSource } from "../adapters/overlay.js";
 import type { HostActuator } from "./host.js";
@@ -32,6 +33,8 @@ export class Agent {
   private seq = 0;
   private sub: BusSubscription | null = null;
   private readonly results = new Map<string, Promise<Ack>>();
+  /** Whether a link probe is running (probes of successive intervals never overlap). */
+  private probing = false;
   /** Actions executed (not counting duplicates). */
   executed = 0;
 
@@ -94,18 +97,46 @@ export class Agent {
     return Ack.parse(ack);
   }
 
-  /** Reads the host's sources for one interval and publishes the three reports. */
-  async report(startMs: number, intervalMs: number): Promise<void> {
+  /**
+   * Reads the host's sources for one interval and publishes the three reports, each as soon as its source answers:
+   * the traffic counters (read at the interval's end) never wait for the link probes, which take up to their
+   * timeout on a lossy link, so a traffic report reaches the optimizer within its grace time and in interval order.
+   * A link probe still running from an earlier interval is not started again; that interval has no link report.
+   *
+   * `intervals` > 1 reports the `intervals` consecutive intervals from `startMs` at once (the reporting timer
+   * fired late, e.g. on a blocked event loop): the traffic read then is spread evenly across them, so each
+   * interval of the grid still has a traffic report and nothing counted is lost.
+   */
+  async report(startMs: number, intervalMs: number, intervals = 1): Promise<void> {
     const { bus, overlay, host, sources } = this.o;
-    const [cells, load, links] = await Promise.all([sources.readTraffic(startMs, intervalMs), sources.readLoad(), sources.readLinks()]);
-    const sentMs = this.o.now();
-    const t: TrafficReport = { v: 1, overlay, host, seq: ++this.seq, sentMs, startMs, intervalMs, cells: Buffer.from(encodeCells(cells)).toString("base64") };
-    bus.publish(subjects.report(overlay, "traffic", host), encode(t));
-    const l: LoadReport = { v: 1, overlay, host, seq: ++this.seq, sentMs, tMs: startMs + intervalMs, ...load };
-    bus.publish(subjects.report(overlay, "load", host), encode(l));
-    if (links.length > 0) {
-      const k: LinkReport = { v: 1, overlay, host, seq: ++this.seq, sentMs, tMs: startMs + intervalMs, links: [...links] };
-      bus.publish(subjects.report(overlay, "link", host), encode(k));
-    }
+    const endMs = startMs + intervals * intervalMs;
+    const traffic = sources.readTraffic(startMs, intervals * intervalMs).then((entries) => {
+      spreadEntries(entries, intervals).forEach((cells, k) => {
+        const sentMs = this.o.now();
+        const t: TrafficReport = { v: 1, overlay, host, seq: ++this.seq, sentMs, startMs: startMs + k * intervalMs, intervalMs, cells: Buffer.from(encodeCells(cells)).toString("base64") };
+        bus.publish(subjects.report(overlay, "traffic", host), encode(t));
+      });
+    });
+    const load = sources.readLoad().then((sample) => {
+      const l: LoadReport = { v: 1, overlay, host, seq: ++this.seq, sentMs: this.o.now(), tMs: endMs, ...sample };
+      bus.publish(subjects.report(overlay, "load", host), encode(l));
+    });
+    const links = this.probing
+      ? Promise.resolve()
+      : (async (): Promise<void> => {
+          this.probing = true;
+          try {
+            const samples = await sources.readLinks();
+            if (samples.length === 0) return;
+            const k: LinkReport = { v: 1, overlay, host, seq: ++this.seq, sentMs: this.o.now(), tMs: endMs, links: [...samples] };
+            bus.publish(subjects.report(overlay, "link", host), encode(k));
+          } finally {
+            this.probing = false;
+          }
+        })();
+    // Every report is attempted even when another fails; the first failure is the one thrown.
+    const settled = await Promise.allSettled([traffic, load, links]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
   }
 }

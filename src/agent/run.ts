@@ -80,6 +80,9 @@ export interface AgentsHandle {
   stop(): Promise<void>;
 }
 
+/** Most intervals one late report covers (older ones are past any optimizer's grace time). */
+const MAX_CATCH_UP_INTERVALS = 10;
+
 /**
  * Runs one agent per host in this process, each with its own NATS connection, reporting every interval on the
  * interval grid (`[k·intervalMs, (k+1)·intervalMs)` of the clock, as the optimizer's aggregator expects).
@@ -115,14 +118,22 @@ export async function startAgents(o: AgentsOptions): Promise<AgentsHandle> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
   const pending = new Set<Promise<void>>();
+  /** The end of the last interval reported (null before the first report). */
+  let reportedTo: number | null = null;
   const schedule = (): void => {
     const now = o.clock.now();
     const next = (Math.floor(now / o.intervalMs) + 1) * o.intervalMs;
     timer = setTimeout(() => {
       if (stopped) return;
-      const start = next - o.intervalMs;
+      // A late timer (a blocked event loop) finds several intervals ended: all of them are reported, the traffic
+      // read now spread across them, so the grid has no gap (at most MAX_CATCH_UP_INTERVALS back).
+      const end = Math.floor(o.clock.now() / o.intervalMs) * o.intervalMs;
+      const due = reportedTo === null ? 1 : Math.max(1, Math.round((end - reportedTo) / o.intervalMs));
+      const intervals = Math.min(due, MAX_CATCH_UP_INTERVALS);
+      if (due > 1) o.logger.warn({ intervals: due, spreadOver: intervals }, "reporting late: the traffic read is spread over the intervals that ended meanwhile");
+      reportedTo = end;
       for (const [host, a] of agents) {
-        const p = a.report(start, o.intervalMs).catch((e: unknown) => o.logger.warn({ host, err: e }, "report failed"));
+        const p = a.report(end - intervals * o.intervalMs, o.intervalMs, intervals).catch((e: unknown) => o.logger.warn({ host, err: e }, "report failed"));
         pending.add(p);
         void p.finally(() => pending.delete(p));
       }

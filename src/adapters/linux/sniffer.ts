@@ -59,6 +59,8 @@ export async function readPairCounters(netns: string): Promise<PairCounter[]> {
 /** The sniffer of one host namespace: switch counting on and off, read deltas. */
 export class PairSniffer {
   private prev = new Map<string, PairCounter>();
+  /** The read in progress, if any (reads are serialized). */
+  private reading: Promise<void> = Promise.resolve();
 
   constructor(readonly netdev: HostNetdev) {}
 
@@ -79,12 +81,23 @@ export class PairSniffer {
     await this.netdev.setSniffing(false);
   }
 
-  /** Traffic since the previous call (the first call returns everything counted so far). */
-  async read(): Promise<TrafficEntry[]> {
-    const cur = await readPairCounters(this.netns);
-    const out = counterDeltas(this.prev, cur);
-    this.prev = new Map(cur.map((c) => [pairKey(c.src, c.dst), c]));
-    return out;
+  /**
+   * Traffic since the previous call (the first call returns everything counted so far). Calls are served one at a
+   * time in call order, so overlapping calls (a slow read at one interval's end, the next already due) split the
+   * traffic between them without counting anything twice or losing it.
+   */
+  read(): Promise<TrafficEntry[]> {
+    const next = this.reading.then(async () => {
+      const cur = await readPairCounters(this.netns);
+      const out = counterDeltas(this.prev, cur);
+      this.prev = new Map(cur.map((c) => [pairKey(c.src, c.dst), c]));
+      return out;
+    });
+    this.reading = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
   }
 
   /** Forgets earlier readings, so that the next {@link read} returns only what is counted from now on. */

@@ -78,3 +78,18 @@ export function bytesToMbps(bytes: number, intervalMs: number): number {
 export function mbpsToBytes(mbps: number, intervalMs: number): number {
   return (mbps * intervalMs * 1000) / 8;
 }
+
+/**
+ * Spreads traffic counted over `parts` consecutive intervals evenly across them (an agent that could not read its
+ * counters at every interval's end): each entry's bytes and packets are split into `parts` integer shares that sum
+ * to the whole, so nothing is lost or counted twice. Entries with nothing in a share are left out of it.
+ */
+export function spreadEntries(entries: readonly TrafficEntry[], parts: number): TrafficEntry[][] {
+  if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`parts must be a positive integer, got ${parts}`);
+  const share = (total: number, k: number): number => Math.floor((total * (k + 1)) / parts) - Math.floor((total * k) / parts);
+  return Array.from({ length: parts }, (_, k) =>
+    entries
+      .map((e) => ({ src: e.src, dst: e.dst, bytes: share(e.bytes, k), packets: share(e.packets, k) }))
+      .filter((e) => e.bytes > 0 || e.packets > 0),
+  );
+}

@@ -8,6 +8,7 @@ import {
   parseLoadAvg,
   parseMemPct,
   parsePingProbes,
+  parsePingSummaries,
   parsePingSummary,
   parseProcStat,
 } from "../../src/adapters/linux/proc.js";
@@ -37,6 +38,43 @@ describe("ping parsers", () => {
     const lost = "3 packets transmitted, 0 received, 100% packet loss, time 2043ms\n";
     expect(parsePingSummary(lost)).toMatchObject({ lossPct: 100, rttAvgMs: null });
     expect(() => parsePingSummary("ping: connect: Network is unreachable")).toThrow(ExternalError);
+  });
+
+  it("reads the summaries of pings run side by side, by address, whatever lines come between", () => {
+    const out = [
+      "PING 10.251.0.2 (10.251.0.2) 56(84) bytes of data.",
+      "PING 10.251.0.3 (10.251.0.3) 56(84) bytes of data.",
+      "",
+      "--- 10.251.0.3 ping statistics ---",
+      "2 packets transmitted, 2 received, 0% packet loss, time 101ms",
+      "rtt min/avg/max/mdev = 0.041/0.050/0.059/0.009 ms",
+      "PING 10.251.0.4 (10.251.0.4) 56(84) bytes of data.",
+      "",
+      "--- 10.251.0.2 ping statistics ---",
+      "2 packets transmitted, 1 received, 50% packet loss, time 1100ms",
+      "rtt min/avg/max/mdev = 40.1/40.1/40.1/0.0 ms",
+      "",
+      "--- 10.251.0.4 ping statistics ---",
+      "2 packets transmitted, 0 received, 100% packet loss, time 1020ms",
+      "",
+    ].join("\n");
+    const got = parsePingSummaries(out);
+    expect([...got.keys()].sort()).toEqual(["10.251.0.2", "10.251.0.3", "10.251.0.4"]);
+    expect(got.get("10.251.0.3")).toMatchObject({ lossPct: 0, rttAvgMs: 0.05 });
+    expect(got.get("10.251.0.2")).toMatchObject({ lossPct: 50, rttAvgMs: 40.1 });
+    expect(got.get("10.251.0.4")).toMatchObject({ lossPct: 100, rttAvgMs: null });
+    expect(parsePingSummaries("sh: 1: ping: not found\n").size).toBe(0);
+    // Fuzz: any text gives summaries or an ExternalError, nothing else.
+    const line = fc.oneof(fc.string(), fc.constantFrom("--- 10.0.0.1 ping statistics ---", "1 packets transmitted, 1 received, 0% packet loss", "rtt min/avg/max/mdev = 1/2/3/0 ms"));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+        try {
+          for (const v of parsePingSummaries(lines.join("\n")).values()) expect(v.lossPct).toBeGreaterThanOrEqual(0);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ExternalError);
+        }
+      }),
+    );
   });
 
   it("measures the connectivity gap from send times, whatever the RTT", () => {

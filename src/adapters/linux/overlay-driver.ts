@@ -194,13 +194,19 @@ export class LinuxOverlay {
     return g !== undefined && g.id !== h.id ? g.id : undefined;
   }
 
-  async state(h: HostLayout): Promise<HostOverlayState> {
-    const [devs, routes, fdb] = await Promise.all([this.devices(h), this.netdev(h).routes(), this.fdb(h)]);
+  /** The hosts `h` has a link to, from a listing of its devices (tunnels marked for sending), sorted. */
+  linksIn(h: HostLayout, devs: readonly IpLink[]): HostId[] {
     const links: HostId[] = [];
     for (const d of devs) {
       const g = this.hostOfDev(h, d.ifname);
       if (g !== undefined && d.ifalias === SEND) links.push(g);
     }
+    return links.sort();
+  }
+
+  async state(h: HostLayout): Promise<HostOverlayState> {
+    const [devs, routes, fdb] = await Promise.all([this.devices(h), this.netdev(h).routes(), this.fdb(h)]);
+    const links = this.linksIn(h, devs);
     const rules: ForwardingRule[] = [];
     for (const r of routes.values()) {
       const next = this.hostOfDev(h, r.dev);
@@ -212,7 +218,7 @@ export class LinuxOverlay {
       const next = e.ifname.startsWith("vm") ? h.id : this.hostOfDev(h, e.ifname);
       if (next !== undefined) defaults.push({ mac: e.mac, next });
     }
-    return { host: h.id, links: links.sort(), rules, defaults, vms: this.vmsOn(devs).map((v) => v.id) };
+    return { host: h.id, links, rules, defaults, vms: this.vmsOn(devs).map((v) => v.id) };
   }
 
   /**

@@ -90,6 +90,20 @@ export function parsePingSummary(text: string): PingSummary {
   };
 }
 
+/**
+ * The summaries of several `ping -q` runs whose output is interleaved (one shell running them side by side), by
+ * destination address: each run's summary is the `--- <address> ping statistics ---` line and the lines after it.
+ */
+export function parsePingSummaries(text: string): Map<string, PingSummary> {
+  const out = new Map<string, PingSummary>();
+  const heads = [...text.matchAll(/^--- (\S+) ping statistics ---$/gm)];
+  heads.forEach((m, i) => {
+    const end = heads[i + 1]?.index ?? text.length;
+    out.set(m[1]!, parsePingSummary(text.slice(m.index, end)));
+  });
+  return out;
+}
+
 /** One answered probe of a `ping -D` log: sequence number, when it was sent (reply time − RTT), its RTT. */
 export interface PingProbe {
   readonly seq: number;

@@ -5,7 +5,11 @@
  * - links: per active link, latency and loss from a light active probe (a few pings to the peer host's bridge
  *   address, through the tunnel itself: the relay's delay and the WAN's queue included), and the bytes sent and
  *   received over the tunnel (passive counters of its VXLAN device).
+ *
+ * An interval's readings cost three short processes per host (the pair counters, one device listing shared by
+ * load and links, one shell running every link's pings side by side): each spawn from a large process is costly.
  */
+import { ExternalError } from "../../core/errors.js";
 import type { HostId } from "../../core/model/ids.js";
 import { bytesToMbps, type TrafficEntry } from "../../core/model/traffic.js";
 import { tunnelOf, type HostLayout } from "../../core/testbed/layout.js";
@@ -13,7 +17,7 @@ import type { LinkSample, LoadSample, TrafficSource } from "../overlay.js";
 import { run, runIn } from "./exec.js";
 import { IpLinks, parseJsonOutput, type IpLink } from "./iproute-json.js";
 import type { LinuxOverlay } from "./overlay-driver.js";
-import { cpuPctBetween, parsePingSummary, readCpuTimes, readLoadAvg, readMemPct, type CpuTimes } from "./proc.js";
+import { cpuPctBetween, parsePingSummaries, readCpuTimes, readLoadAvg, readMemPct, type CpuTimes, type PingSummary } from "./proc.js";
 import { PairSniffer } from "./sniffer.js";
 
 export interface LinuxTrafficSourceOptions {
@@ -32,6 +36,7 @@ export class LinuxTrafficSource implements TrafficSource {
   private cpu: CpuTimes | null = null;
   private underlay: Counted | null = null;
   private readonly tunnels = new Map<string, Counted>();
+  private statsRunning: Promise<IpLink[]> | null = null;
 
   private constructor(
     private readonly overlay: LinuxOverlay,
@@ -58,9 +63,20 @@ export class LinuxTrafficSource implements TrafficSource {
     return this.sniffer.read();
   }
 
-  private async stats(): Promise<IpLink[]> {
+  /**
+   * The host's devices with their counters (`ip -s -j link show`). Calls made while one is running share it: the
+   * load and the link readings of an interval, started together, cost one process.
+   */
+  private stats(): Promise<IpLink[]> {
+    if (this.statsRunning !== null) return this.statsRunning;
     const argv = ["ip", "-s", "-j", "-n", this.h.netns, "link", "show"];
-    return parseJsonOutput(IpLinks, await run(argv), argv.join(" "));
+    const p = run(argv).then((out) => parseJsonOutput(IpLinks, out, argv.join(" ")));
+    this.statsRunning = p;
+    const clear = (): void => {
+      this.statsRunning = null;
+    };
+    p.then(clear, clear);
+    return p;
   }
 
   /** Rates over the time since the previous reading of the same counter (undefined on the first reading). */
@@ -87,30 +103,40 @@ export class LinuxTrafficSource implements TrafficSource {
     };
   }
 
+  /**
+   * One sample per link: the tunnel's passive counters, and (unless `probeCount` is 0) a probe of every link at
+   * once, its pings side by side in one process in the host's namespace.
+   */
   async readLinks(): Promise<LinkSample[]> {
-    const [state, devs] = await Promise.all([this.overlay.host(this.h.id).state(), this.stats()]);
+    const devs = await this.stats();
     const now = performance.now();
+    const links = this.overlay.linksIn(this.h, devs);
     const count = this.opts.probeCount ?? 3;
     const interval = this.opts.probeIntervalS ?? 0.2;
-    return Promise.all(
-      state.links.map(async (to): Promise<LinkSample> => {
-        const g = this.overlay.hostLayout(to);
-        const dev = tunnelOf(this.h, g, this.overlay.layout).dev;
-        const st = devs.find((d) => d.ifname === dev)?.stats64;
-        let passive = {};
-        if (st !== undefined) {
-          const cur = { atMs: now, rx: st.rx.bytes, tx: st.tx.bytes };
-          passive = LinuxTrafficSource.rates(this.tunnels.get(to), cur);
-          this.tunnels.set(to, cur);
-        }
-        if (count === 0) return { to, ...passive };
-        const out = await runIn(this.h.netns, ["ping", "-q", "-n", "-c", String(count), "-i", String(interval), "-W", "2", g.endpointIp], {
-          okCodes: [1],
-          timeoutMs: 10_000 + count * interval * 1000,
-        });
-        const p = parsePingSummary(out);
-        return { to, ...(p.rttAvgMs === null ? {} : { latencyMs: p.rttAvgMs / 2 }), lossPct: p.lossPct, ...passive };
-      }),
-    );
+    const peers = links.map((to) => this.overlay.hostLayout(to));
+    const probes = count === 0 || peers.length === 0 ? new Map<string, PingSummary>() : await this.probe(peers.map((g) => g.endpointIp), count, interval);
+    return links.map((to, i): LinkSample => {
+      const g = peers[i]!;
+      const dev = tunnelOf(this.h, g, this.overlay.layout).dev;
+      const st = devs.find((d) => d.ifname === dev)?.stats64;
+      let passive = {};
+      if (st !== undefined) {
+        const cur = { atMs: now, rx: st.rx.bytes, tx: st.tx.bytes };
+        passive = LinuxTrafficSource.rates(this.tunnels.get(to), cur);
+        this.tunnels.set(to, cur);
+      }
+      if (count === 0) return { to, ...passive };
+      const p = probes.get(g.endpointIp);
+      if (p === undefined) throw new ExternalError("ping", `${this.h.id}: no ping summary for ${to} (${g.endpointIp})`);
+      return { to, ...(p.rttAvgMs === null ? {} : { latencyMs: p.rttAvgMs / 2 }), lossPct: p.lossPct, ...passive };
+    });
+  }
+
+  /** Pings each address `count` times, all at once, in one shell in the host's namespace. */
+  private async probe(ips: readonly string[], count: number, intervalS: number): Promise<Map<string, PingSummary>> {
+    // Addresses come from the layout (IPv4 dotted quads), so they are safe in the script.
+    const script = [...ips.map((ip) => `ping -q -n -c ${count} -i ${intervalS} -W 2 ${ip} &`), "wait"].join(" ");
+    const out = await runIn(this.h.netns, ["sh", "-c", script], { timeoutMs: 10_000 + count * intervalS * 1000 });
+    return parsePingSummaries(out);
   }
 }

@@ -6,7 +6,8 @@
  *    WAN). The traffic reports the agents publish, decoded by the service's own ingest guard, match per VM pair
  *    what the benchmark sent (within 5%).
  * 2. The service, fed with those reports from the start, decides on a plan. It runs in `approve` mode only so that
- *    the plan waits until that check is done; the test then approves it as `vadapt approve` does, and the
+ *    the plan waits until that check is done and the ring runs steadily (a plan decided earlier, on the check's
+ *    traffic or the ring's first seconds, is rejected); the test then approves it as `vadapt approve` does, and the
  *    service applies it through the agents while the ring keeps running: real migrations (pre-copy, then the
  *    VM's port moves; the ring's TCP connections survive), links and pair rules. The kernels then hold exactly
  *    the overlay the plan describes.
@@ -31,6 +32,7 @@ import type { TrafficEvent } from "../../src/core/trace/events.js";
 import { parseConfig } from "../../src/core/validate.js";
 import { wallClock } from "../../src/service/clock.js";
 import { loadConfig } from "../../src/service/config.js";
+import type { PlanRecord } from "../../src/service/driver.js";
 import { startService, type ServiceHandle } from "../../src/service/serve.js";
 import { WorldFile } from "../../src/service/world.js";
 import { describeLinux, sweepStaleTestbeds, testbedName } from "../helpers/linux.js";
@@ -136,19 +138,22 @@ describeHere("vadapt on a Linux testbed: Linux agents and the service over a rea
 
   it("the agents report, per VM pair, the traffic the benchmark sent (within 5%)", async () => {
     const run = await PatternsRun.start(layout.vms, { ...RING, messageBytes: CHECK_MESSAGE_BYTES, iterations: MEASURED_ITERATIONS, port: 46_400 });
+    const goMs = Date.now();
     run.go();
     const results = await run.wait(90_000);
     const doneMs = Date.now();
     for (const r of results) expect(r.iterations, `rank ${r.rank}`).toBe(MEASURED_ITERATIONS);
 
-    // Wait for every host's report of the interval in which the run ended.
+    // Wait for every host's report of every interval the run spans (reports may arrive out of order).
+    const firstStart = Math.floor(goMs / INTERVAL_MS) * INTERVAL_MS;
     const lastStart = Math.floor(doneMs / INTERVAL_MS) * INTERVAL_MS;
+    const spanned = (lastStart - firstStart) / INTERVAL_MS + 1;
     const guard = new IngestGuard({ overlay: OVERLAY, maxBytes: 8 << 20, staleMs: 600_000 });
     const traffic: TrafficEvent[] = [];
     const seen = new Set<string>();
     let decoded = 0;
     await until(
-      "the reports of the run's last interval",
+      "every host's reports of the run's intervals",
       () => {
         for (; decoded < reports.length; decoded++) {
           const r = reports[decoded]!;
@@ -157,8 +162,8 @@ describeHere("vadapt on a Linux testbed: Linux agents and the service over a rea
           if (!res.ok) continue;
           for (const e of res.events) if (e.type === "traffic") traffic.push(e);
         }
-        for (const e of traffic) if (e.startMs >= lastStart) seen.add(e.host ?? "");
-        return layout.hosts.every((h) => seen.has(h.id));
+        for (const e of traffic) if (e.startMs >= firstStart && e.startMs <= lastStart) seen.add(`${e.host ?? ""}@${e.startMs}`);
+        return seen.size === layout.hosts.length * spanned;
       },
       15_000,
     );
@@ -191,12 +196,29 @@ describeHere("vadapt on a Linux testbed: Linux agents and the service over a rea
     const perRank = (from: number): number => Math.min(...layout.vms.map((_, rank) => run.iterations.slice(from).filter((r) => r.rank === rank).length));
     try {
       run.go();
-      await until("a plan awaiting approval", () => service!.records.some((r) => r.status === "awaiting-approval"), 60_000);
       await until(`${MEASURED_ITERATIONS} ring iterations in the bad placement`, () => perRank(0) >= MEASURED_ITERATIONS, 60_000);
+      const tSteady = Date.now();
       const before = median(steady(run.iterations));
-      const rec = service!.records.find((r) => r.status === "awaiting-approval")!;
-      const reply = await listener!.request(`vadapt.${OVERLAY}.approve`, new TextEncoder().encode(JSON.stringify({ planId: rec.plan.id, approve: true })), 10_000);
-      expect(JSON.parse(new TextDecoder().decode(reply))).toEqual({ ok: true });
+      // The plan approved is one decided on the steady ring: one decided earlier (on the matrix check's traffic,
+      // or on the ring's first seconds) is rejected, as an operator would, and the service decides again.
+      const decide = async (planId: string, approve: boolean): Promise<void> => {
+        const reply = await listener!.request(`vadapt.${OVERLAY}.approve`, new TextEncoder().encode(JSON.stringify({ planId, approve })), 10_000);
+        expect(JSON.parse(new TextDecoder().decode(reply)), `${approve ? "approving" : "rejecting"} ${planId}`).toEqual({ ok: true });
+      };
+      let rec: PlanRecord | undefined;
+      let rejected = 0;
+      const planDeadline = Date.now() + 60_000;
+      while (rec === undefined) {
+        if (Date.now() > planDeadline) throw new Error(`no plan decided on the steady ring within 60 s (${rejected} earlier plans rejected)`);
+        const waiting = service!.records.find((r) => r.status === "awaiting-approval");
+        if (waiting === undefined) await sleep(100);
+        else if (waiting.plan.createdMs < tSteady) {
+          await decide(waiting.plan.id, false);
+          rejected++;
+          await until(`${waiting.plan.id} to be rejected`, () => waiting.status === "rejected", 10_000);
+        } else rec = waiting;
+      }
+      await decide(rec.plan.id, true);
       const tApproved = Date.now();
       await until("the plan to settle", () => rec.status !== "awaiting-approval" && rec.status !== "proposed", 120_000);
       expect(rec.status, JSON.stringify(rec.outcome?.failed)).toBe("applied");

@@ -77,6 +77,8 @@ export const ServiceConfig = z.object({
     .prefault({}),
   /** `auto` applies plans; `dry-run` only recommends; `approve` waits for a human. */
   mode: z.enum(["auto", "dry-run", "approve"]).default("auto"),
+  /** `approve` mode: how long a plan waits for `vadapt approve` before it expires (and the loop may decide again). */
+  approvalTimeoutMs: z.number().int().positive().default(900_000),
   http: z
     .object({
       host: z.string().default("127.0.0.1"),

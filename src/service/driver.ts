@@ -13,7 +13,7 @@ import type { Clock } from "./clock.js";
 import type { ServiceConfig } from "./config.js";
 import { BusExecutor } from "./executor.js";
 
-export type PlanStatus = "proposed" | "awaiting-approval" | "rejected" | "applied" | "rolled-back" | "rollback-failed";
+export type PlanStatus = "proposed" | "awaiting-approval" | "rejected" | "expired" | "applied" | "rolled-back" | "rollback-failed";
 
 export interface PlanRecord {
   readonly plan: Plan;
@@ -39,6 +39,8 @@ export interface DriverOptions {
 export class LoopDriver {
   readonly records: PlanRecord[] = [];
   private ticking: Promise<unknown> = Promise.resolve();
+  /** Plans waiting for approval (at most one: the loop decides nothing while a plan is in flight). */
+  private readonly waiting = new Set<Promise<void>>();
 
   constructor(private readonly o: DriverOptions) {}
 
@@ -68,8 +70,9 @@ export class LoopDriver {
     return steps;
   }
 
-  /** Resolves when no tick (and no plan it carries) is running. */
+  /** Resolves when no tick (and no plan it carries) is running and no plan waits for approval. */
   async idle(): Promise<void> {
+    await Promise.all(this.waiting);
     await this.ticking;
   }
 
@@ -96,15 +99,42 @@ export class LoopDriver {
     if (config.mode === "approve") {
       record.status = "awaiting-approval";
       this.publish(record);
-      const ok = this.o.approve !== undefined ? await this.o.approve(plan) : false;
-      if (!ok) {
-        record.status = "rejected";
-        record.settledMs = clock.now();
-        this.publish(record);
-        loop.discard(plan);
-        return;
-      }
-    } else this.publish(record);
+      const approve = this.o.approve;
+      if (approve === undefined) return this.unapplied(record, "rejected");
+      // The loop goes on meanwhile (it decides nothing while this plan is in flight): intervals are processed as
+      // they close instead of piling up. An approved plan is applied in turn with the ticks; an unanswered one
+      // expires after approvalTimeoutMs.
+      const waiting = this.awaitApproval(record, approve);
+      this.waiting.add(waiting);
+      void waiting.finally(() => this.waiting.delete(waiting));
+      return;
+    }
+    this.publish(record);
+    await this.apply(record);
+  }
+
+  private unapplied(record: PlanRecord, status: "rejected" | "expired"): void {
+    record.status = status;
+    record.settledMs = this.o.clock.now();
+    this.publish(record);
+    this.o.loop.discard(record.plan);
+  }
+
+  private async awaitApproval(record: PlanRecord, approve: (plan: Plan) => Promise<boolean>): Promise<void> {
+    const { clock, config } = this.o;
+    let timer: unknown;
+    const expiry = new Promise<"expired">((resolve) => (timer = clock.setTimer(() => resolve("expired"), config.approvalTimeoutMs)));
+    const answer = await Promise.race([approve(record.plan), expiry]);
+    clock.clearTimer(timer);
+    if (answer !== true) return this.unapplied(record, answer === "expired" ? "expired" : "rejected");
+    const run = this.ticking.then(() => this.apply(record));
+    this.ticking = run.catch(() => undefined);
+    await run;
+  }
+
+  private async apply(record: PlanRecord): Promise<void> {
+    const { config, loop, clock } = this.o;
+    const plan = record.plan;
     const executor = new BusExecutor({ bus: this.o.bus, overlay: config.overlay, planId: plan.id, macOf: this.o.macOf, now: () => clock.now() });
     const outcome = await applyPlan(plan, executor, {
       maxConcurrent: config.apply.maxConcurrent,

@@ -126,6 +126,10 @@ export async function startService(o: ServiceOptions): Promise<ServiceHandle> {
     onPlan: (r) => {
       logger.info({ plan: r.plan.id, status: r.status, efficacy: r.plan.efficacy, actions: r.plan.actions.length }, "plan");
       if (r.status !== "proposed" && r.status !== "awaiting-approval") metrics.plans.inc({ status: r.status });
+      if (r.status === "expired") {
+        approvals.delete(r.plan.id);
+        logger.warn({ plan: r.plan.id, approvalTimeoutMs: config.approvalTimeoutMs }, "plan expired unapproved");
+      }
       metrics.objective.set({ when: "before" }, r.plan.efficacy.before);
       metrics.objective.set({ when: "after" }, r.plan.efficacy.after);
       void kv?.put(`plan.${r.plan.id}`, { status: r.status, plan: r.plan, outcome: r.outcome }).catch((e: unknown) => logger.warn({ err: e }, "cannot store plan"));

@@ -122,6 +122,35 @@ describeWithNats("the adaptation service with 8 simulated agents over a real nat
     expect(rec.plan.efficacy.migrations.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it("in approve mode keeps processing intervals while a plan waits; an unanswered plan expires, an approved one is applied", async () => {
+    server = await startNatsServer();
+    const world = badlyPlacedRing();
+    const c = config(server, { mode: "approve", approvalTimeoutMs: 1500, periodicIntervals: 5 });
+    service = await startService({ config: c, world, logger });
+    agents = await startSimAgents({ world, overlay: c.overlay, servers: server.url, intervalMs: c.intervalMs, logger, clock: wallClock });
+    const intervals = async (): Promise<number> => (await service!.metrics.intervals.get()).values[0]?.value ?? 0;
+    await until(() => service!.records.some((r) => r.status === "awaiting-approval"), 20_000);
+    const first = service.records[0]!;
+    const atDecision = await intervals();
+    await new Promise((r) => setTimeout(r, 5 * c.intervalMs));
+    expect(await intervals(), "intervals processed while the plan waits").toBeGreaterThanOrEqual(atDecision + 3);
+    expect(first.status).toBe("awaiting-approval");
+    // Nobody answers: it expires, a late approval is refused, and the loop decides again.
+    await until(() => first.status === "expired", 5_000);
+    const late = JSON.parse(new TextDecoder().decode(await service.bus.request(`vadapt.${c.overlay}.approve`, new TextEncoder().encode(JSON.stringify({ planId: first.plan.id, approve: true })), 2_000))) as { ok: boolean };
+    expect(late.ok).toBe(false);
+    expect(crossSitePairs(agents.sim.state.placement)).toBe(16);
+    await until(() => service!.records.length >= 2 && service!.records[1]!.status === "awaiting-approval", 10_000);
+    const second = service.records[1]!;
+    const ok = JSON.parse(new TextDecoder().decode(await service.bus.request(`vadapt.${c.overlay}.approve`, new TextEncoder().encode(JSON.stringify({ planId: second.plan.id, approve: true })), 2_000))) as { ok: boolean };
+    expect(ok.ok).toBe(true);
+    await until(() => second.status === "applied", 20_000);
+    expect(crossSitePairs(agents.sim.state.placement)).toBeLessThanOrEqual(2);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/vadapt_plans_total\{status="expired"\} 1/);
+    expect(metrics).toMatch(/vadapt_plans_total\{status="applied"\} 1/);
+  }, 60_000);
+
   it("rolls back cleanly when an agent fails a step", async () => {
     server = await startNatsServer();
     const world = badlyPlacedRing();

@@ -34,13 +34,15 @@ export interface DriverOptions {
   readonly onStep?: (step: LoopStep) => void;
   readonly onApplyEvent?: (plan: Plan, e: ApplyEvent) => void;
   readonly onPlan?: (record: PlanRecord) => void;
+  /** A failure outside a tick (carrying an approved plan), which no caller of `tick` would see. */
+  readonly onError?: (e: unknown) => void;
 }
 
 export class LoopDriver {
   readonly records: PlanRecord[] = [];
   private ticking: Promise<unknown> = Promise.resolve();
-  /** Plans waiting for approval (at most one: the loop decides nothing while a plan is in flight). */
-  private readonly waiting = new Set<Promise<void>>();
+  /** The plan waiting for approval, if any (at most one: the loop decides nothing while a plan is in flight). */
+  private approval: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: DriverOptions) {}
 
@@ -56,7 +58,12 @@ export class LoopDriver {
 
   /** Advances the loop to `nowMs` and carries any plan it makes to its end. Calls are serialised. */
   tick(nowMs: number): Promise<LoopStep[]> {
-    const run = this.ticking.then(() => this.tickNow(nowMs));
+    return this.serially(() => this.tickNow(nowMs));
+  }
+
+  /** Runs `fn` after every tick and application queued before it, and before any queued after it. */
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.ticking.then(fn);
     this.ticking = run.catch(() => undefined);
     return run;
   }
@@ -72,7 +79,7 @@ export class LoopDriver {
 
   /** Resolves when no tick (and no plan it carries) is running and no plan waits for approval. */
   async idle(): Promise<void> {
-    await Promise.all(this.waiting);
+    await this.approval;
     await this.ticking;
   }
 
@@ -104,9 +111,7 @@ export class LoopDriver {
       // The loop goes on meanwhile (it decides nothing while this plan is in flight): intervals are processed as
       // they close instead of piling up. An approved plan is applied in turn with the ticks; an unanswered one
       // expires after approvalTimeoutMs.
-      const waiting = this.awaitApproval(record, approve);
-      this.waiting.add(waiting);
-      void waiting.finally(() => this.waiting.delete(waiting));
+      this.approval = this.awaitApproval(record, approve).catch((e: unknown) => this.o.onError?.(e));
       return;
     }
     this.publish(record);
@@ -127,9 +132,7 @@ export class LoopDriver {
     const answer = await Promise.race([approve(record.plan), expiry]);
     clock.clearTimer(timer);
     if (answer !== true) return this.unapplied(record, answer === "expired" ? "expired" : "rejected");
-    const run = this.ticking.then(() => this.apply(record));
-    this.ticking = run.catch(() => undefined);
-    await run;
+    await this.serially(() => this.apply(record));
   }
 
   private async apply(record: PlanRecord): Promise<void> {

@@ -123,6 +123,7 @@ export async function startService(o: ServiceOptions): Promise<ServiceHandle> {
       metrics.actions.inc({ event: e.type });
       logger.debug({ plan: plan.id, ...e }, "plan action");
     },
+    onError: (e) => logger.error({ err: e }, "carrying an approved plan failed"),
     onPlan: (r) => {
       logger.info({ plan: r.plan.id, status: r.status, efficacy: r.plan.efficacy, actions: r.plan.actions.length }, "plan");
       if (r.status !== "proposed" && r.status !== "awaiting-approval") metrics.plans.inc({ status: r.status });

@@ -60,7 +60,7 @@ export async function readPairCounters(netns: string): Promise<PairCounter[]> {
 export class PairSniffer {
   private prev = new Map<string, PairCounter>();
   /** The read in progress, if any (reads are serialized). */
-  private reading: Promise<void> = Promise.resolve();
+  private reading: Promise<unknown> = Promise.resolve();
 
   constructor(readonly netdev: HostNetdev) {}
 
@@ -93,10 +93,7 @@ export class PairSniffer {
       this.prev = new Map(cur.map((c) => [pairKey(c.src, c.dst), c]));
       return out;
     });
-    this.reading = next.then(
-      () => undefined,
-      () => undefined,
-    );
+    this.reading = next.catch(() => undefined);
     return next;
   }
 
